@@ -1,0 +1,15 @@
+/**
+ * The multipart/form-data body of a generate request, built with Node's own FormData and Blob
+ * (no hand-written encoder, no form-data package). Each source image is its own `sourceImage`
+ * part with its file name and type, as TensorsLab's client sends them.
+ */
+import type { GenerateRequest } from './validation';
+
+export function toMultipart(request: GenerateRequest): FormData {
+	const form = new FormData();
+	for (const [name, value] of request.fields) form.append(name, value);
+	for (const file of request.files) {
+		form.append('sourceImage', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mimeType }), file.fileName);
+	}
+	return form;
+}
