@@ -132,7 +132,7 @@ const SOURCE_NODE_NAME = 'Harness Source';
 let executionCounter = 0;
 let queue: Promise<unknown> = Promise.resolve();
 
-function loadTensorsLabNodeType(): INodeType {
+export function loadTensorsLabNodeType(): INodeType {
 	// Lazy, untyped require: the harness must compile before the node exists.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const mod = require('../../nodes/TensorsLab/TensorsLab.node') as { TensorsLab: new () => INodeType };

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: the unit and integration suites (jest, against the local emulator and inside
+# n8n-core), then the end-to-end suite in real n8n installs (test/e2e). Prints jest's own counts,
+# summed, as the last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+status=0
+
+npx --no-install jest --detectOpenHandles --json --outputFile="$results/unit.json" "$@" || status=1
+
+if [ "${TENSORSLAB_SKIP_E2E:-}" != "1" ] && [ -f test/e2e/jest.config.js ]; then
+	npx --no-install jest -c test/e2e/jest.config.js --runInBand --json --outputFile="$results/e2e.json" || status=1
+fi
+
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0;
+for (const f of fs.readdirSync(process.argv[1])) {
+	const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f, "utf8"));
+	passed += r.numPassedTests;
+	failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+}
+console.log(`${passed} passed, ${failed} failed`);
+' "$results"
+rm -rf "$results"
+exit $status

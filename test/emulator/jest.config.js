@@ -1,0 +1,14 @@
+// Stand-alone Jest config for the emulator's own tests, for as long as the repository has no
+// project-wide Jest config (without one Jest falls back to babel-jest, which cannot strip TS types):
+//   npx jest -c test/emulator/jest.config.js test/emulator.test.ts --detectOpenHandles
+// With a project-wide ts-jest config, plain `npx jest test/emulator.test.ts` works the same.
+const path = require('node:path');
+
+module.exports = {
+	rootDir: path.join(__dirname, '..', '..'),
+	testEnvironment: 'node',
+	testMatch: ['<rootDir>/test/emulator.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, '..', '..', 'tsconfig.json') }],
+	},
+};
