@@ -215,7 +215,8 @@ describe('generate validation', () => {
 		for (const model of ['seedreamv45', 'seedreamv5']) {
 			for (const [resolution, width, height] of cases) {
 				const id = await created(model, { prompt: 'p', resolution });
-				const data = await statusData(id);
+				// Over HTTP for seedreamv45; the task record (same data) for seedreamv5, to stay quick.
+				const data = model === 'seedreamv45' ? await statusData(id) : emu.tasks.get(id)!;
 				expect([resolution, data.width, data.height]).toEqual([resolution, width, height]);
 				expect(data.category).toBe(model);
 			}
@@ -376,10 +377,11 @@ describe('recording', () => {
 
 describe('task lifecycle', () => {
 	it('goes 1 → 2 → 3 with the configured timings; url[] points at the image origin serving real PNGs', async () => {
-		emu.configure({ queuedMs: 100, processingMs: 150, imageWidth: 40, imageHeight: 30 });
+		// Generous windows so a loaded machine does not make the test flaky.
+		emu.configure({ queuedMs: 300, processingMs: 300, imageWidth: 40, imageHeight: 30 });
 		const id = await created('seedreamv45', { prompt: 'two foxes', batchsize: '2', resolution: '3:2' });
 		const task = emu.tasks.get(id)!;
-		expect(task.doneAt - task.createdAt).toBe(250);
+		expect(task.doneAt - task.createdAt).toBe(600);
 
 		const s1 = await statusData(id);
 		expect(s1).toEqual({
@@ -398,7 +400,7 @@ describe('task lifecycle', () => {
 		// A timing change applies to new tasks only.
 		emu.configure({ queuedMs: 5000, processingMs: 5000 });
 
-		await sleep(task.createdAt + 140 - Date.now());
+		await sleep(task.createdAt + 350 - Date.now());
 		const s2 = await statusData(id);
 		expect(s2.image_status).toBe(2);
 		expect(s2.url).toEqual([]);
@@ -469,6 +471,7 @@ describe('task lifecycle', () => {
 	});
 
 	it('ends a failTask task with image_status 4 and error_message', async () => {
+		emu.configure({ queuedMs: 2000 });
 		emu.inject('generate', { kind: 'failTask', message: 'Generation failed: content policy' });
 		const failed = await created('seedreamv4', { prompt: 'p' });
 		const ok = await created('seedreamv4', { prompt: 'p' });
@@ -619,8 +622,8 @@ describe('faults', () => {
 			() => undefined,
 			(e: unknown) => e,
 		);
-		expect(err).toBeInstanceOf(Error);
-		expect((err as Error).name).toMatch(/TimeoutError|AbortError/);
+		// (a DOMException, which in Jest's sandbox is not an instance of the sandbox's Error)
+		expect((err as { name?: string } | undefined)?.name).toMatch(/TimeoutError|AbortError/);
 		expect(Date.now() - start).toBeGreaterThanOrEqual(290);
 		expect(emu.apiRequests('infobytaskid')[0].response).toBeUndefined();
 		expect((await status('x')).status).toBe(200);
@@ -669,10 +672,11 @@ describe('faults', () => {
 		emu.inject('infobytaskid', { kind: 'unknownStatus', value: 7 });
 		expect((await statusData(id)).image_status).toBe(7);
 		expect((await statusData(id)).image_status).toBe(3);
-		emu.inject('infobytaskid', { kind: 'unknownStatus', value: 0, forMs: 150 });
+		emu.inject('infobytaskid', { kind: 'unknownStatus', value: 0, forMs: 400 });
 		expect((await statusData(id)).image_status).toBe(0);
 		expect((await statusData(id)).image_status).toBe(0);
-		await sleep(160);
+		// forMs counts from the first answer that used the fault.
+		await sleep(emu.tasks.get(id)!.statusOverride!.until + 10 - Date.now());
 		expect((await statusData(id)).image_status).toBe(3);
 	});
 

@@ -163,6 +163,14 @@ function recordThrownErrors(nodeType: INodeType, sink: unknown[]): INodeType {
 	return wrapped;
 }
 
+/** Realm-independent: under Jest, errors made by Node itself are not `instanceof Error`. */
+function isErrorLike(value: unknown): value is Error {
+	return (
+		value instanceof Error ||
+		(typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string')
+	);
+}
+
 function toError(stored: NonNullable<ITaskData['error']> | IDataObject): Error {
 	const plain = stored as IDataObject;
 	const error = new Error(String(plain.message ?? 'Unknown error'));
@@ -312,7 +320,7 @@ async function executeOnce(opts: RunNodeOptions): Promise<RunNodeResult> {
 		const executionError = taskData?.error;
 		if (executionError) {
 			const original = thrown[thrown.length - 1];
-			error = original instanceof Error ? original : toError(executionError);
+			error = isErrorLike(original) ? original : toError(executionError);
 		} else if (!taskData && run.data.resultData.error) {
 			// The node never ran (e.g. the source failed, or the run was cancelled before it started).
 			error = toError(run.data.resultData.error);

@@ -505,8 +505,11 @@ export async function downloadImage(ctx: Ctx, url: string, options: DownloadOpti
 		let overflow = false;
 		const onAbort = () => stream.destroy(new Error(deadline.aborted ? 'download timed out' : 'cancelled'));
 		signal.addEventListener('abort', onAbort, { once: true });
-		// Counting and sniffing ride along as a second 'data' listener; prepareBinaryData's pipe,
-		// attached in the same tick, still receives every chunk.
+		// Counting and sniffing ride along as a second 'data' listener (a Transform would need the
+		// 'stream' module, which community nodes may not import). Adding a 'data' listener starts
+		// the flow, so the stream is paused again at once: the consumer that prepareBinaryData
+		// attaches (pipe, or reads, possibly after async set-up in filesystem mode) resumes it,
+		// and every chunk it gets is also emitted to this listener.
 		stream.on('data', (chunk: Buffer) => {
 			received += chunk.length;
 			if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
@@ -515,6 +518,7 @@ export async function downloadImage(ctx: Ctx, url: string, options: DownloadOpti
 				stream.destroy(new Error('image too large'));
 			}
 		});
+		stream.pause();
 		let binary: IBinaryData;
 		try {
 			binary = await ctx.helpers.prepareBinaryData(stream as never, options.fileName, declaredType || undefined);
