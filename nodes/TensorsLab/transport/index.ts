@@ -505,20 +505,24 @@ export async function downloadImage(ctx: Ctx, url: string, options: DownloadOpti
 		let overflow = false;
 		const onAbort = () => stream.destroy(new Error(deadline.aborted ? 'download timed out' : 'cancelled'));
 		signal.addEventListener('abort', onAbort, { once: true });
-		// Counting and sniffing ride along as a second 'data' listener (a Transform would need the
-		// 'stream' module, which community nodes may not import). Adding a 'data' listener starts
-		// the flow, so the stream is paused again at once: the consumer that prepareBinaryData
-		// attaches (pipe, or reads, possibly after async set-up in filesystem mode) resumes it,
-		// and every chunk it gets is also emitted to this listener.
-		stream.on('data', (chunk: Buffer) => {
-			received += chunk.length;
-			if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-			if (received > maxBytes && !overflow) {
-				overflow = true;
-				stream.destroy(new Error('image too large'));
+		// Counting and sniffing watch the stream's 'data' events without becoming a listener: a
+		// Transform would need the 'stream' module, which community nodes may not import, and a
+		// 'data' listener would start the flow before prepareBinaryData's consumer is attached
+		// (filesystem mode attaches it after async set-up, and the early chunks would be lost).
+		// Readable emits 'data' for every chunk it hands out, flowing or read(), so this sees all.
+		const emit = stream.emit.bind(stream) as (event: string | symbol, ...args: unknown[]) => boolean;
+		stream.emit = ((event: string | symbol, ...args: unknown[]) => {
+			if (event === 'data') {
+				const chunk = args[0] as Buffer;
+				received += chunk.length;
+				if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+				if (received > maxBytes && !overflow) {
+					overflow = true;
+					stream.destroy(new Error('image too large'));
+				}
 			}
-		});
-		stream.pause();
+			return emit(event, ...args);
+		}) as typeof stream.emit;
 		let binary: IBinaryData;
 		try {
 			binary = await ctx.helpers.prepareBinaryData(stream as never, options.fileName, declaredType || undefined);
