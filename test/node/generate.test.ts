@@ -210,7 +210,7 @@ describe('task outcomes', () => {
 		emu().configure({ processingMs: 60_000 });
 		const result = await run(emu(), generateAndWait({ model: 'zimage', prompt: 'p', options: { timeout: 1 } }));
 		const taskId = emu().apiRequests('generate')[0].response && [...emu().tasks.keys()][0];
-		expect(result.error?.message).toBe(`TensorsLab task ${taskId} did not finish within 1 seconds`);
+		expect(result.error?.message).toBe(`TensorsLab task ${taskId} did not finish within 1 second`);
 		expect((result.error as { description?: string }).description).toContain('Wait and Download');
 	});
 

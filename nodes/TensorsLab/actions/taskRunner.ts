@@ -20,6 +20,7 @@ import {
 	abortableSleep,
 	apiRequest,
 	downloadImage,
+	formatSeconds,
 	ensureNodeError,
 	isCancellation,
 	parameterErrorToNodeError,
@@ -215,7 +216,7 @@ function outcomeToResults(ctx: IExecuteFunctions, plan: TaskPlan, taskId: string
 		}
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`TensorsLab task ${taskId} did not finish within ${Math.round(settings.timeoutMs / 1000)} seconds`,
+			`TensorsLab task ${taskId} did not finish within ${formatSeconds(settings.timeoutMs)}`,
 			{
 				itemIndex,
 				description: `The task keeps running at TensorsLab. Fetch it later with Task → Wait and Download and task ID ${taskId}, or raise the Timeout option.`,

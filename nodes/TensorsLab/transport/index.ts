@@ -89,6 +89,12 @@ async function getBaseUrlAndKey(ctx: Ctx, itemIndex?: number): Promise<{ baseUrl
 	}
 }
 
+/** "1 second", "0.3 seconds", "180 seconds": durations in messages as the user set them. */
+export function formatSeconds(ms: number): string {
+	const seconds = Math.round(ms / 100) / 10;
+	return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
+
 /** Replaces every occurrence of the key in text, so no message can carry it. */
 export function redact(text: string, secret: string): string {
 	if (!secret || secret.length < 4) return text;
@@ -138,7 +144,7 @@ function classifyThrown(error: unknown, signal: AbortSignal | undefined, timeout
 	) {
 		return {
 			details: {
-				message: `TensorsLab did not answer within ${Math.round(timeoutMs / 1000)} seconds`,
+				message: `TensorsLab did not answer within ${formatSeconds(timeoutMs)}`,
 				description: 'The request timed out. Raise "Request Timeout" in the options if the network is slow.',
 			},
 			notProcessed: false,
@@ -556,7 +562,7 @@ export async function downloadImage(ctx: Ctx, url: string, options: DownloadOpti
 
 function downloadTimeout(timeoutMs: number): Failure {
 	return {
-		details: { message: `Downloading the result image took longer than ${Math.round(timeoutMs / 1000)} seconds` },
+		details: { message: `Downloading the result image took longer than ${formatSeconds(timeoutMs)}` },
 		notProcessed: true,
 		transient: true,
 	};
