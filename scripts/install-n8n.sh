@@ -6,7 +6,8 @@
 #
 # Idempotent: a runtime that is present and answers `n8n --version` is left alone.
 # Prints nothing on stdout but the final line `N8N_RUNTIME <dir> <node-binary>`; progress goes to
-# stderr. Use scripts/n8n-env.sh to get the paths without installing.
+# stderr. Versions are pinned in scripts/lib/n8n-runtime.js (VERSIONS).
+# Environment: TENSORSLAB_N8N_RUNTIME_ROOT (default <repo>/.n8n-runtime).
 #
 # Why the extra steps:
 #  * n8n is installed with --ignore-scripts: some optional dependencies download binaries from
@@ -22,7 +23,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$SCRIPT_DIR/n8n-env.sh"
 
 LINE="${1:-2}"
-n8n_resolve_line "$LINE"   # sets N8N_VERSION N8N_DIR N8N_NODE N8N_NODE_DIR N8N_BIN
+n8n_resolve_line "$LINE"   # sets N8N_VERSION N8N_DIR N8N_NODE N8N_BIN NODE24_DIR NODE24_VERSION
 
 log() { printf '[install-n8n] %s\n' "$*" >&2; }
 
@@ -81,9 +82,25 @@ fi
 # nodedir=/usr, the system Node's headers, which would build for the wrong ABI).
 NODE_BIN_DIR="$(dirname "$N8N_NODE")"
 NODE_HEADERS_DIR="$(n8n_node_headers_dir)"
+if [ -z "$NODE_HEADERS_DIR" ]; then
+	# No headers beside this Node (e.g. a distro Node without its -dev package): node-gyp would
+	# try to download them from outside the registry. The registry's `node` package of exactly
+	# this version ships them.
+	want="$("$N8N_NODE" -p 'process.versions.node')"
+	hdr="$N8N_RUNTIME_ROOT/node-headers-$want"
+	if [ ! -f "$hdr/.done" ]; then
+		log "fetching Node $want headers from the npm registry into $hdr"
+		rm -rf "$hdr" && mkdir -p "$hdr"
+		printf '{ "name": "node-headers", "private": true, "dependencies": { "node": "%s" } }\n' "$want" >"$hdr/package.json"
+		(cd "$hdr" && npm install --no-package-lock >&2) && touch "$hdr/.done"
+	fi
+	NODE_HEADERS_DIR="$(ls -d "$hdr"/node_modules/node/node_modules/node-*/ 2>/dev/null | head -1)"
+	NODE_HEADERS_DIR="${NODE_HEADERS_DIR%/}"
+fi
 export PATH="$NODE_BIN_DIR:$PATH"
 if [ -n "$NODE_HEADERS_DIR" ]; then
 	export npm_config_nodedir="$NODE_HEADERS_DIR"
+	log "native modules build against $NODE_HEADERS_DIR"
 fi
 
 (cd "$N8N_DIR" && npm install --ignore-scripts --no-package-lock >&2)

@@ -4,7 +4,10 @@
  * harness.
  */
 import type { INodeParameters } from 'n8n-workflow';
-import type { Socket } from 'node:net';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { inspect } from 'node:util';
 
 import { startEmulator, type Emulator } from '../emulator';
 import { disposeHarness, runNode, type RunNodeOptions, type RunNodeResult } from '../harness';
@@ -71,4 +74,86 @@ export function gaps(times: number[]): number[] {
 export function openServerSockets(emu: Emulator, port: number): Socket[] {
 	const sockets = (emu as unknown as { sockets: Set<Socket> }).sockets;
 	return [...sockets].filter((socket) => !socket.destroyed && socket.localPort === port);
+}
+
+/** A port nothing listens on right now (bound and released), for "connection refused". */
+export async function freePort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+export interface RecordingServer {
+	url: string;
+	requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders }>;
+	close(): Promise<void>;
+}
+
+/**
+ * A small local HTTP server on its own origin. It records every request (headers included) and
+ * answers with `handler`, by default a 200 "ok".
+ */
+export async function startRecordingServer(
+	handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => res.end('ok'),
+): Promise<RecordingServer> {
+	const requests: RecordingServer['requests'] = [];
+	const sockets = new Set<Socket>();
+	const server = http.createServer((req, res) => {
+		requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } });
+		req.resume();
+		handler(req, res);
+	});
+	server.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.once('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		requests,
+		close: async () => {
+			const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+			server.closeAllConnections();
+			for (const socket of sockets) socket.destroy();
+			await closed;
+		},
+	};
+}
+
+/**
+ * Everything a user or an operator could ever see of a run, as one string: output items (JSON and
+ * binary metadata), the error with its description, stack and cause chain, what n8n stored as the
+ * execution error and run data, and every log line n8n-core wrote. (Not the harness's own record
+ * of the authenticated requests, which holds the header by design.)
+ */
+export function everythingVisible(result: RunNodeResult): string {
+	const seen = new WeakSet<object>();
+	const replacer = (_key: string, value: unknown): unknown => {
+		if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `<${value.length} bytes>`;
+		if (value && typeof value === 'object') {
+			if (seen.has(value)) return '[circular]';
+			seen.add(value);
+			if (value instanceof Error || (typeof (value as Error).message === 'string' && typeof (value as Error).stack === 'string')) {
+				const error = value as Error & Record<string, unknown>;
+				const own: Record<string, unknown> = {};
+				for (const name of Object.getOwnPropertyNames(error)) own[name] = error[name];
+				return { name: error.name, message: error.message, stack: error.stack, description: error.description, cause: error.cause, ...own };
+			}
+		}
+		return value;
+	};
+	const parts = [
+		JSON.stringify(result.items, replacer),
+		JSON.stringify(result.error ?? null, replacer),
+		result.error ? `${String(result.error)} ${result.error.stack ?? ''}` : '',
+		JSON.stringify(result.executionError ?? null, replacer),
+		JSON.stringify(result.runData, replacer),
+		JSON.stringify(result.run.data.resultData.error ?? null, replacer),
+		result.logs.map((entry) => `${entry.level} ${entry.message} ${inspect(entry.metadata, { depth: 8 })}`).join('\n'),
+		JSON.stringify(result.logs, replacer),
+	];
+	return parts.join('\n');
 }

@@ -81,15 +81,16 @@ let cleanupRegistered = false;
 
 /**
  * Inside Jest the environment is torn down with the test file (afterAll, registered when this
- * module is loaded, which is outside any test); at process exit in any case.
+ * module is loaded, which is outside any test); elsewhere at process exit.
  */
 function registerAutoCleanup() {
 	if (cleanupRegistered) return;
 	cleanupRegistered = true;
-	process.once('exit', () => disposeEnvironment());
 	const jestAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
 	if (typeof jestAfterAll === 'function' && !insideRunningTest()) {
 		jestAfterAll(() => disposeEnvironment());
+	} else {
+		process.once('exit', () => disposeEnvironment());
 	}
 }
 

@@ -284,15 +284,11 @@ async function executeOnce(opts: RunNodeOptions): Promise<RunNodeResult> {
 	const workflowExecute = new WorkflowExecute(additionalData, mode);
 	const execution = workflowExecute.run({ workflow, startNode: workflow.getNode(SOURCE_NODE_NAME) ?? undefined });
 
-	let cancelled = false;
 	const timers: NodeJS.Timeout[] = [];
 	const delay = async (ms: number) => await new Promise<void>((resolve) => timers.push(setTimeout(resolve, ms)));
 	if (opts.cancelAfterMs !== undefined) {
 		timers.push(
-			setTimeout(() => {
-				cancelled = true;
-				execution.cancel();
-			}, opts.cancelAfterMs),
+			setTimeout(() => execution.cancel(), opts.cancelAfterMs),
 		);
 	}
 
@@ -334,7 +330,8 @@ async function executeOnce(opts: RunNodeOptions): Promise<RunNodeResult> {
 			runData,
 			run,
 			status: run.status,
-			cancelled,
+			// true only if cancel() reached a still-running execution
+			cancelled: execution.isCanceled,
 			authenticatedRequests: credentialsHelper.authenticatedRequests,
 			binaryDataDir: store.storagePath,
 			logs: env.logs.slice(logStart),

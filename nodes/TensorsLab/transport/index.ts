@@ -352,6 +352,13 @@ function toNodeError(ctx: Ctx, details: TensorsLabErrorDetails, apiKey: string, 
 		{ message, ...(details.apiCode !== undefined ? { code: details.apiCode } : {}) } as JsonObject,
 		{ message, description, httpCode: details.httpCode, itemIndex },
 	);
+	// NodeApiError swaps any message that mentions a Node error code (ECONNRESET, ETIMEDOUT, …)
+	// for n8n's generic text, which drops "TensorsLab" and, for ECONNRESET, advises retrying at
+	// once: wrong for a generate request whose outcome is unknown. Our message is already clear.
+	if (error.message !== message) {
+		error.message = message;
+		error.stack = `${error.name}: ${message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
+	}
 	if (aborted) Object.assign(error, { cancelled: true });
 	if (details.outcomeUnknown) Object.assign(error, { outcomeUnknown: true });
 	if (details.apiCode !== undefined) Object.assign(error, { apiCode: details.apiCode });

@@ -1,0 +1,228 @@
+/**
+ * The retry policy, observed from the emulator's side: which requests are repeated, how often,
+ * how far apart, and which never are. Status, delete and download requests are safe to repeat;
+ * a generate request spends credits and the API has no idempotency key, so it is repeated only
+ * when the failure proves nothing was processed (connection refused, or HTTP 429).
+ */
+import { startEmulator } from '../emulator';
+import {
+	FAST,
+	SECRET_KEY,
+	descriptionOf,
+	freePort,
+	gaps,
+	generateAndWait,
+	run,
+	sleep,
+	useFaultEmulator,
+	waitAndDownload,
+} from './support';
+
+const { emu } = useFaultEmulator();
+
+const OUTCOME_UNKNOWN = /may or may not have created a task, so it was not sent again/;
+
+/** Times at which the emulator received requests for `target`. */
+function arrivals(target: Parameters<ReturnType<typeof emu>['apiRequests']>[0] | 'image'): number[] {
+	const requests = target === 'image' ? emu().imageRequests() : emu().apiRequests(target);
+	return requests.map((request) => request.time);
+}
+
+describe('repeatable requests (status, delete, download)', () => {
+	it('gives up after 4 tries of a status request, waiting exponentially longer each time', async () => {
+		emu().inject('infobytaskid', { kind: 'http', status: 503 }, Infinity);
+		const result = await run(emu(), generateAndWait());
+		expect(result.error?.message).toBe('TensorsLab had a server error (HTTP 503)');
+		expect(descriptionOf(result.error)).toContain('gave up after 4 attempts');
+		expect(emu().apiRequests('infobytaskid')).toHaveLength(4);
+		// Backoff: about 0.5 s, 1 s, 2 s, each jittered to between half and all of it.
+		const [first, second, third] = gaps(arrivals('infobytaskid'));
+		expect(first).toBeGreaterThanOrEqual(240);
+		expect(first).toBeLessThan(700);
+		expect(second).toBeGreaterThanOrEqual(490);
+		expect(second).toBeLessThan(1_200);
+		expect(third).toBeGreaterThanOrEqual(990);
+		expect(third).toBeLessThan(2_200);
+	});
+
+	it('jitters the backoff: the wait depends on a random draw', async () => {
+		const firstGap = async (draw: number) => {
+			emu().reset();
+			emu().inject('infobytaskid', { kind: 'http', status: 503 });
+			const random = jest.spyOn(Math, 'random').mockReturnValue(draw);
+			try {
+				const result = await run(emu(), generateAndWait());
+				expect(result.error).toBeUndefined();
+			} finally {
+				random.mockRestore();
+			}
+			return gaps(arrivals('infobytaskid'))[0];
+		};
+		const low = await firstGap(0);
+		const high = await firstGap(0.999);
+		expect(low).toBeGreaterThanOrEqual(240);
+		expect(low).toBeLessThan(400);
+		expect(high).toBeGreaterThanOrEqual(490);
+		expect(high).toBeLessThan(700);
+	});
+
+	it('honours Retry-After on a 429 from the status endpoint', async () => {
+		emu().inject('infobytaskid', { kind: 'http', status: 429, retryAfter: '1' });
+		const result = await run(emu(), generateAndWait());
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.status).toBe('completed');
+		// Without Retry-After the first wait would be at most 0.5 s.
+		expect(gaps(arrivals('infobytaskid'))[0]).toBeGreaterThanOrEqual(990);
+	});
+
+	it('honours Retry-After given as an HTTP date on a 503 from the image origin', async () => {
+		emu().inject('image', { kind: 'http', status: 503, retryAfter: new Date(Date.now() + 2_000).toUTCString() });
+		const result = await run(emu(), generateAndWait());
+		expect(result.error).toBeUndefined();
+		expect(result.binaries[0].data.buffer.equals(emu().expectedImageBytes(result.items[0].json.taskId as string, 0))).toBe(true);
+		// The date has one-second resolution, so the wait is between 1 and 2 seconds.
+		expect(gaps(arrivals('image'))[0]).toBeGreaterThanOrEqual(900);
+	});
+
+	it('reports at once instead of waiting for a Retry-After longer than a minute', async () => {
+		emu().inject('infobytaskid', { kind: 'http', status: 429, retryAfter: '3600' });
+		const started = Date.now();
+		const result = await run(emu(), generateAndWait());
+		expect(result.error?.message).toBe('TensorsLab is rate limiting requests (HTTP 429)');
+		expect(emu().apiRequests('infobytaskid')).toHaveLength(1);
+		expect(Date.now() - started).toBeLessThan(3_000);
+	});
+
+	it('bounds download retries too, even when the server says to retry at once', async () => {
+		emu().inject('image', { kind: 'http', status: 500, retryAfter: '0' }, Infinity);
+		const result = await run(emu(), generateAndWait());
+		expect(result.error?.message).toBe('Downloading the result image failed (HTTP 500)');
+		expect(descriptionOf(result.error)).toContain('gave up after 4 attempts');
+		expect(emu().imageRequests()).toHaveLength(4);
+	});
+
+	it('retries a delete on a connection reset and on a 5xx', async () => {
+		emu().inject('deleteimagestask', { kind: 'reset' });
+		emu().inject('deleteimagestask', { kind: 'http', status: 502, retryAfter: '0' });
+		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: 'abcd_1, efgh_2' });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toEqual({ success: true, deleted: ['abcd_1', 'efgh_2'] });
+		expect(emu().apiRequests('deleteimagestask').map((r) => r.fault?.kind ?? 'none')).toEqual(['reset', 'http', 'none']);
+	});
+});
+
+describe('cancellation is never retried', () => {
+	it('does not repeat a status request that was in flight when the execution was cancelled', async () => {
+		emu().inject('infobytaskid', { kind: 'hang' });
+		const started = Date.now();
+		const result = await run(emu(), generateAndWait(), { cancelAfterMs: 600 });
+		expect(result.cancelled).toBe(true);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		await sleep(1_200);
+		expect(emu().apiRequests('infobytaskid')).toHaveLength(1);
+		expect(emu().imageRequests()).toHaveLength(0);
+	});
+
+	it('does not send again after a backoff wait that the cancel interrupted', async () => {
+		emu().inject('infobytaskid', { kind: 'http', status: 503, retryAfter: '1' });
+		const result = await run(emu(), generateAndWait(), { cancelAfterMs: 400 });
+		expect(result.cancelled).toBe(true);
+		await sleep(1_300);
+		expect(emu().apiRequests('infobytaskid')).toHaveLength(1);
+	});
+
+	it('does not repeat a generate request that was in flight when the execution was cancelled', async () => {
+		emu().inject('generate', { kind: 'hang' });
+		const result = await run(emu(), generateAndWait(), { cancelAfterMs: 400 });
+		expect(result.cancelled).toBe(true);
+		await sleep(800);
+		expect(emu().apiRequests('generate')).toHaveLength(1);
+	});
+});
+
+describe('generate is repeated only when it provably did not take effect', () => {
+	it('retries a refused connection (Base URL on a closed port) a bounded number of times', async () => {
+		const port = await freePort();
+		const result = await run(emu(), generateAndWait(), { credentials: { apiKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${port}` } });
+		expect(result.error?.message).toBe('Could not connect to TensorsLab: the connection was refused');
+		expect(descriptionOf(result.error)).toContain('gave up after 4 attempts');
+		expect(descriptionOf(result.error)).not.toMatch(OUTCOME_UNKNOWN);
+		expect(result.authenticatedRequests.filter((r) => String(r.url).endsWith('/v1/images/zimage'))).toHaveLength(4);
+	});
+
+	it('retries a refused connection and succeeds once the service is up, creating exactly one task', async () => {
+		const port = await freePort();
+		let late: Awaited<ReturnType<typeof startEmulator>> | undefined;
+		// Up after the first attempt (within ~0.2 s) and before the last (at least 1.75 s later).
+		const starting = sleep(1_000).then(async () => {
+			late = await startEmulator({ port, apiKey: SECRET_KEY, ...FAST });
+		});
+		try {
+			const result = await run(emu(), generateAndWait(), { credentials: { apiKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${port}` } });
+			await starting;
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.status).toBe('completed');
+			const attempts = result.authenticatedRequests.filter((r) => String(r.url).endsWith('/v1/images/zimage'));
+			expect(attempts.length).toBeGreaterThanOrEqual(2);
+			expect(late!.apiRequests('generate')).toHaveLength(1);
+			expect(late!.tasks.size).toBe(1);
+		} finally {
+			await starting;
+			await late?.close();
+		}
+	});
+
+	it('retries a 429 burst on generate and creates exactly one task', async () => {
+		emu().inject('generate', { kind: 'http', status: 429 }, 2);
+		const result = await run(emu(), generateAndWait());
+		expect(result.error).toBeUndefined();
+		expect(emu().apiRequests('generate').map((r) => r.response?.status)).toEqual([429, 429, 200]);
+		expect(emu().tasks.size).toBe(1);
+		expect(result.items).toHaveLength(1);
+	});
+
+	it('honours Retry-After on a 429 from generate', async () => {
+		emu().inject('generate', { kind: 'http', status: 429, retryAfter: '1' });
+		const result = await run(emu(), generateAndWait());
+		expect(result.error).toBeUndefined();
+		expect(gaps(arrivals('generate'))[0]).toBeGreaterThanOrEqual(990);
+		expect(emu().tasks.size).toBe(1);
+	});
+
+	it.each([
+		['HTTP 500', { kind: 'http', status: 500 }, 'TensorsLab had a server error (HTTP 500)'],
+		['HTTP 502', { kind: 'http', status: 502 }, 'TensorsLab had a server error (HTTP 502)'],
+		['HTTP 503 with Retry-After', { kind: 'http', status: 503, retryAfter: '0' }, 'TensorsLab had a server error (HTTP 503)'],
+		['HTTP 504', { kind: 'http', status: 504 }, 'TensorsLab had a server error (HTTP 504)'],
+		['a connection reset', { kind: 'reset' }, /^The connection to TensorsLab failed \(ECONNRESET\)$/],
+		['malformed JSON', { kind: 'malformedJson' }, 'TensorsLab sent an answer that is not valid JSON'],
+		['a hung response', { kind: 'hang' }, 'TensorsLab did not answer within 1 second'],
+	] as const)('fails with "outcome unknown" after %s, having sent generate exactly once', async (_name, fault, message) => {
+		emu().inject('generate', fault as never);
+		const result = await run(emu(), generateAndWait({}, { requestTimeout: 1 }));
+		if (typeof message === 'string') expect(result.error?.message).toBe(message);
+		else expect(result.error?.message).toMatch(message);
+		expect(descriptionOf(result.error)).toMatch(OUTCOME_UNKNOWN);
+		expect(descriptionOf(result.error)).toContain('Check your TensorsLab task list');
+		expect((result.error as { outcomeUnknown?: boolean }).outcomeUnknown).toBe(true);
+		expect(emu().apiRequests('generate')).toHaveLength(1);
+		await sleep(300);
+		expect(emu().apiRequests('generate')).toHaveLength(1);
+	});
+
+	it('Generate (submit only) also sends a generate request once after a 5xx and says the outcome is unknown', async () => {
+		emu().inject('generate', { kind: 'http', status: 503 });
+		const result = await run(emu(), { resource: 'image', operation: 'generate', model: 'seedreamv45', prompt: 'p', options: {} });
+		expect(result.error?.message).toBe('TensorsLab had a server error (HTTP 503)');
+		expect(descriptionOf(result.error)).toMatch(OUTCOME_UNKNOWN);
+		expect(emu().apiRequests('generate')).toHaveLength(1);
+	});
+
+	it('Wait and Download never sends a generate request, whatever fails', async () => {
+		emu().inject('infobytaskid', { kind: 'reset' });
+		const result = await run(emu(), waitAndDownload('nope_0000'));
+		expect(result.error?.message).toBe('TensorsLab error: Task not found (Code: 9999)');
+		expect(emu().apiRequests('generate')).toHaveLength(0);
+		expect(emu().apiRequests('infobytaskid')).toHaveLength(2);
+	});
+});
