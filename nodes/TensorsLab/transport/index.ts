@@ -81,11 +81,9 @@ async function getBaseUrlAndKey(ctx: Ctx, itemIndex?: number): Promise<{ baseUrl
 	try {
 		return { baseUrl: normalizeBaseUrl(credentials.baseUrl), apiKey: String(credentials.apiKey ?? '') };
 	} catch (error) {
-		const parameterError = error as ParameterError;
-		throw new NodeOperationError(ctx.getNode(), parameterError.message, {
-			description: parameterError.hint,
-			itemIndex,
-		});
+		// Refused before anything is sent; the message names the item and the parameter, as for
+		// every other refused input.
+		throw parameterErrorToNodeError(ctx, error as ParameterError, itemIndex ?? 0);
 	}
 }
 
