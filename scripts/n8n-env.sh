@@ -30,3 +30,18 @@ n8n_headers_version() {
 	awk '/define NODE_MAJOR_VERSION/ {a=$3} /define NODE_MINOR_VERSION/ {b=$3} /define NODE_PATCH_VERSION/ {c=$3} END {print a"."b"."c}' \
 		"$1/include/node/node_version.h"
 }
+
+# npm ci when node_modules is missing or older than package-lock.json.
+ensure_project_deps() {
+	if [ ! -f "$REPO_ROOT/node_modules/.package-lock.json" ] ||
+		[ "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]; then
+		echo "[setup] installing the project's dependencies (npm ci)" >&2
+		(cd "$REPO_ROOT" && npm ci --no-audit --no-fund >&2)
+	fi
+}
+
+# npm run build (tsc + icons): quick, and the n8n we start must load the current code.
+build_project() {
+	echo "[setup] building the package (npm run build)" >&2
+	(cd "$REPO_ROOT" && npm run --silent build >&2)
+}

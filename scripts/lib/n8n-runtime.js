@@ -102,7 +102,8 @@ function n8nEnv(rt, { userFolder, fileAccess = [], extra = {} }) {
 	const env = {};
 	for (const [name, value] of Object.entries(process.env)) {
 		// Start clean: nothing n8n-specific from the caller's shell, no npm lifecycle variables.
-		if (/^(N8N_|DB_|QUEUE_|EXECUTIONS_|GENERIC_TIMEZONE$|WEBHOOK_URL$|npm_)/.test(name)) continue;
+		// NODE_ENV=test (set by jest) silences n8n's logger and changes its behaviour.
+		if (/^(N8N_|DB_|QUEUE_|EXECUTIONS_|GENERIC_TIMEZONE$|WEBHOOK_URL$|npm_|NODE_ENV$|JEST_)/.test(name)) continue;
 		env[name] = value;
 	}
 	Object.assign(env, quietEnv(), {
@@ -110,6 +111,11 @@ function n8nEnv(rt, { userFolder, fileAccess = [], extra = {} }) {
 		PATH: `${path.dirname(rt.nodeBin)}${path.delimiter}${process.env.PATH || ''}`,
 		N8N_RESTRICT_FILE_ACCESS_TO: fileAccess.map((p) => realpathOrSelf(p)).join(';'),
 	});
+	if (rt.line === '2') {
+		// 2.x's MCP server registry refreshes its list from n8n's API at start-up (a system
+		// task no other setting turns off). The module name is unknown to 1.x, which would refuse it.
+		env.N8N_DISABLED_MODULES = 'mcp-registry';
+	}
 	if (rt.line === '1' && !nodeAtLeast(rt.nodeBin, 22)) {
 		// n8n 1.123.x defaults to the isolated-vm expression engine, whose native module needs
 		// Node >= 22. On Node 20 the (still supported) legacy engine is the only one that runs.
@@ -341,7 +347,9 @@ async function startN8n(rt, env, { port, host = '127.0.0.1', timeoutMs = 180000,
 		clearTimeout(timer);
 		return result;
 	};
-	// /healthz answers before the REST routes are registered: wait for /rest/settings.
+	// /healthz answers before the REST routes are registered, and while migrations run n8n
+	// answers every path with the text "n8n is starting up. Please wait" (HTTP 200): wait until
+	// /rest/settings returns its JSON.
 	for (;;) {
 		if (exited) throw new Error(`n8n start exited early (${JSON.stringify(exited)}):\n${logs()}`);
 		if (Date.now() - started > timeoutMs) {
@@ -350,7 +358,8 @@ async function startN8n(rt, env, { port, host = '127.0.0.1', timeoutMs = 180000,
 		}
 		try {
 			const res = await fetch(`${url}/rest/settings`);
-			if (res.ok) break;
+			const body = res.ok ? await res.json().catch(() => undefined) : undefined;
+			if (body && typeof body === 'object' && body.data) break;
 		} catch {
 			// not listening yet
 		}
@@ -406,6 +415,23 @@ async function restGet(url, pathName, cookie) {
 }
 
 /**
+ * Runs a stored credential's test in the running n8n (POST /rest/credentials/test), as the
+ * editor's "Test" button does: secrets are sent as n8n's blanking placeholder, and n8n fills in
+ * the stored values. Resolves {status: 'OK' | 'Error', message}.
+ */
+async function testCredential(url, cookie, { id, name, type = 'tensorsLabApi', data = {} }) {
+	const BLANK = '__n8n_BLANK_VALUE_e5362baf-c777-4d57-a609-6eaf1f9e87f6'; // same in 1.x and 2.x
+	const res = await fetch(`${url}/rest/credentials/test`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ credentials: { id, name, type, data: { apiKey: BLANK, ...data } } }),
+	});
+	const body = await res.json().catch(() => ({}));
+	if (!res.ok) throw new Error(`credential test: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+	return body.data;
+}
+
+/**
  * Loads the example workflows (examples/*.json), sorted by file name.
  * Returns [{file, workflow}].
  */
@@ -415,6 +441,18 @@ function loadExamples(dir = path.join(REPO_ROOT, 'examples')) {
 		.filter((f) => /^\d\d-.*\.json$/.test(f))
 		.sort()
 		.map((f) => ({ file: path.join(dir, f), workflow: JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+}
+
+/**
+ * The emulator (TypeScript, in test/emulator) loaded in this process through ts-node, for the
+ * scripts; the e2e suite imports it directly.
+ */
+function loadEmulator() {
+	require(require.resolve('ts-node', { paths: [REPO_ROOT] })).register({
+		transpileOnly: true,
+		project: path.join(REPO_ROOT, 'tsconfig.json'),
+	});
+	return require(path.join(REPO_ROOT, 'test', 'emulator'));
 }
 
 /** A credential object for import:credentials. */
@@ -445,9 +483,11 @@ module.exports = {
 	login,
 	needsOwnerSetup,
 	restGet,
+	testCredential,
 	loadExamples,
 	tensorsLabCredential,
 	privateTempDir,
+	loadEmulator,
 };
 
 // CLI for the shell scripts.

@@ -4,10 +4,14 @@
  * ones that completed, failed or ran out of time. A new registration wakes the loop, so a task
  * added while the loop sleeps for a long one is still asked about on time.
  *
+ * Tasks of one run are alike, so each completion is news about the others: their first polls are
+ * staggered (see `staggerMs`), and when one task is seen completed, every other task that has not
+ * been asked since it reached that age is asked as soon as it does.
+ *
  * The loop knows nothing of HTTP: `fetchStatus` and `sleep` are given, so tests drive it directly.
  */
 import type { TaskInfo } from './status';
-import { nextPollDelay } from './pollSchedule';
+import { MIN_POLL_MS, nextPollDelay, staggerMs } from './pollSchedule';
 
 export type WaitOutcome =
 	| { kind: 'completed'; info: TaskInfo; waitedMs: number; polls: number }
@@ -29,6 +33,8 @@ interface PendingTask {
 	deadline: number;
 	dueAt: number;
 	polls: number;
+	/** Its age when the latest request answered "not yet" was sent (0 before the first). */
+	lastPendingMs: number;
 	userIntervalMs?: number;
 	last?: TaskInfo;
 	resolve: (outcome: WaitOutcome) => void;
@@ -42,7 +48,10 @@ export class TaskPoller {
 
 	private wake = new AbortController();
 
-	/** How long finished tasks of this run took; their median predicts the others. */
+	/** Tasks registered so far: picks each one's stagger. */
+	private registered = 0;
+
+	/** Age of each completed task of this run when the request that saw it completed was sent; their median predicts the others. */
 	private readonly durations: number[] = [];
 
 	private readonly now: () => number;
@@ -61,11 +70,18 @@ export class TaskPoller {
 				deadline: startedAt + options.timeoutMs,
 				dueAt: 0,
 				polls: 0,
+				lastPendingMs: 0,
 				userIntervalMs: options.pollIntervalMs,
 				resolve,
 				reject,
 			};
 			task.dueAt = this.nextDue(task);
+			// Stagger only while nothing is known: once a task of this run completed, the polls
+			// aim at its duration instead.
+			if (task.userIntervalMs === undefined && this.durations.length === 0) {
+				task.dueAt = Math.min(task.dueAt + staggerMs(this.registered), task.deadline);
+			}
+			this.registered++;
 			this.pending.add(task);
 			this.wake.abort();
 			if (!this.running) void this.loop();
@@ -120,6 +136,9 @@ export class TaskPoller {
 
 	private async poll(task: PendingTask): Promise<void> {
 		let info: TaskInfo;
+		// Ages are taken when the request is sent: that is when a pulled-forward poll is due, so
+		// the round trip does not creep into the expected duration from one wave to the next.
+		const askedMs = this.now() - task.startedAt;
 		try {
 			task.polls++;
 			info = await this.deps.fetchStatus(task.taskId);
@@ -130,15 +149,36 @@ export class TaskPoller {
 		task.last = info;
 		const waitedMs = this.now() - task.startedAt;
 		if (info.status === 'completed') {
-			this.durations.push(waitedMs);
+			this.durations.push(askedMs);
 			this.settle(task, () => task.resolve({ kind: 'completed', info, waitedMs, polls: task.polls }));
+			this.pullForward();
 		} else if (info.status === 'failed') {
 			this.settle(task, () => task.resolve({ kind: 'failed', info, waitedMs, polls: task.polls }));
 		} else if (this.now() >= task.deadline) {
 			this.settle(task, () => task.resolve({ kind: 'timeout', info, waitedMs, polls: task.polls }));
 		} else {
 			// Queued, processing, or a status value we do not know: still running.
+			task.lastPendingMs = askedMs;
 			task.dueAt = this.nextDue(task);
+		}
+	}
+
+	/**
+	 * A task just completed: every other task not asked about since it reached the expected
+	 * duration is asked when it does (at once if it is already older), instead of at its next
+	 * scheduled poll. A task asked once past that age is left to its schedule, so each completion
+	 * adds at most one request per other task, and usually none: the pulled-forward poll replaces
+	 * the one that would have noticed the completion later.
+	 */
+	private pullForward(): void {
+		const expected = this.expectedDurationMs();
+		if (expected === undefined) return;
+		const now = this.now();
+		for (const other of this.pending) {
+			if (other.userIntervalMs !== undefined || other.lastPendingMs >= expected) continue;
+			// Never sooner than MIN_POLL_MS / 5 after its own latest request, as nextPollDelay.
+			const earliest = Math.max(now, other.startedAt + expected, other.startedAt + other.lastPendingMs + MIN_POLL_MS / 5);
+			other.dueAt = Math.min(other.dueAt, earliest, other.deadline);
 		}
 	}
 }

@@ -7,6 +7,7 @@
  * status, delete and download are safe to repeat; a generate request spends credits and the API
  * has no idempotency key, so it is repeated only when the failure proves it was not processed.
  */
+import * as n8nWorkflow from 'n8n-workflow';
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -311,22 +312,27 @@ function backoffMs(attempt: number, retryAfterMs?: number): number {
 }
 
 /**
- * Resolves after `ms`, or rejects as soon as the signal aborts. n8n-workflow's `sleep` takes the
- * signal in n8n 2.x; n8n 1.x ignores it, so the race makes 1.x stop at once too.
+ * n8n 2.x's `sleep(ms, signal)` clears its timer when the signal aborts; n8n 1.x's `sleep` ignores
+ * a signal and offers `sleepWithAbort` instead. Whichever the running n8n has, no timer outlives
+ * an abort (a leftover timer would keep a finished `n8n execute` process alive).
  */
+const sleepWithAbortOf1x = (n8nWorkflow as unknown as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> })
+	.sleepWithAbort;
+
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+	if (typeof sleepWithAbortOf1x === 'function') return await sleepWithAbortOf1x(ms, signal);
+	return await sleep(ms, signal as never);
+}
+
+/** Resolves after `ms`, or rejects (as a cancellation) as soon as the signal aborts. */
 export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 	if (!signal) return await sleep(ms);
 	if (signal.aborted) throw new RequestFailure(classifyThrown(undefined, signal, 0));
-	let onAbort: () => void = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(new RequestFailure(classifyThrown(undefined, signal, 0)));
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		await Promise.race([sleep(ms, signal as never), aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
-	}
+	const aborted = await sleepUnlessAborted(ms, signal).then(
+		() => false,
+		() => true,
+	);
+	if (aborted) throw new RequestFailure(classifyThrown(undefined, signal, 0));
 }
 
 /** Rejects with a cancellation when the signal has fired. */
@@ -481,88 +487,117 @@ export async function downloadImage(ctx: Ctx, url: string, options: DownloadOpti
 	const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 	return await withRetries(ctx, '', 'repeatable', options, async () => {
 		// The time cap covers the whole transfer, not just the wait for headers.
-		const deadline = AbortSignal.timeout(timeoutMs);
-		const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-		let response: FullResponse;
+		const timer = startDeadline(timeoutMs);
 		try {
-			response = (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url: parsed.href,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: timeoutMs,
-				abortSignal: signal,
-			})) as FullResponse;
-		} catch (error) {
-			if (deadline.aborted && !options.signal?.aborted) return downloadTimeout(timeoutMs);
-			return classifyThrown(error, options.signal, timeoutMs);
-		}
-		const stream = response.body as NodeJS.ReadableStream & { destroy(error?: Error): void };
-		if (response.statusCode !== 200) {
-			stream.destroy?.();
-			const failure = classifyDownloadStatus(response);
-			return failure;
-		}
-		const declaredLength = Number(response.headers['content-length']);
-		if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-			stream.destroy();
-			return tooLarge(declaredLength, maxBytes);
-		}
-		const declaredType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-
-		let received = 0;
-		let head = Buffer.alloc(0);
-		let overflow = false;
-		const onAbort = () => stream.destroy(new Error(deadline.aborted ? 'download timed out' : 'cancelled'));
-		signal.addEventListener('abort', onAbort, { once: true });
-		// Counting and sniffing watch the stream's 'data' events without becoming a listener: a
-		// Transform would need the 'stream' module, which community nodes may not import, and a
-		// 'data' listener would start the flow before prepareBinaryData's consumer is attached
-		// (filesystem mode attaches it after async set-up, and the early chunks would be lost).
-		// Readable emits 'data' for every chunk it hands out, flowing or read(), so this sees all.
-		const emit = stream.emit.bind(stream) as (event: string | symbol, ...args: unknown[]) => boolean;
-		stream.emit = ((event: string | symbol, ...args: unknown[]) => {
-			if (event === 'data') {
-				const chunk = args[0] as Buffer;
-				received += chunk.length;
-				if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-				if (received > maxBytes && !overflow) {
-					overflow = true;
-					stream.destroy(new Error('image too large'));
-				}
-			}
-			return emit(event, ...args);
-		}) as typeof stream.emit;
-		let binary: IBinaryData;
-		try {
-			binary = await ctx.helpers.prepareBinaryData(stream as never, options.fileName, declaredType || undefined);
-		} catch (error) {
-			if (overflow) return tooLarge(received, maxBytes);
-			if (deadline.aborted && !options.signal?.aborted) return downloadTimeout(timeoutMs);
-			return classifyThrown(error, options.signal, timeoutMs);
+			return await attemptDownload(ctx, parsed, options, timer.signal, maxBytes, timeoutMs);
 		} finally {
-			signal.removeEventListener('abort', onAbort);
+			timer.clear();
 		}
-		if (overflow) return tooLarge(received, maxBytes);
-		const sniffed = sniffImageType(head);
-		if (!sniffed) {
-			return {
-				details: {
-					message: `The result image at ${parsed.origin} is not an image (Content-Type "${declaredType || 'none'}", ${received} bytes)`,
-				},
-				notProcessed: true,
-				transient: false,
-			} satisfies Failure;
-		}
-		// The bytes decide the type; the header is only a claim.
-		const extension = sniffed.extension ?? extensionForMimeType(declaredType) ?? 'png';
-		binary.mimeType = sniffed.mimeType;
-		binary.fileExtension = extension;
-		binary.fileName = options.fileName.replace(/\.[a-z0-9]+$/i, '') + `.${extension}`;
-		binary.fileType = 'image';
-		return { binary, mimeType: sniffed.mimeType, extension, bytes: received };
 	});
+}
+
+/**
+ * An AbortSignal that fires after `ms`, and a way to drop its timer once the work is done, so no
+ * timer outlives a finished or cancelled download (AbortSignal.timeout's would, for minutes).
+ */
+function startDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
+	const deadline = new AbortController();
+	const done = new AbortController();
+	sleepUnlessAborted(ms, done.signal).then(
+		() => deadline.abort(new Error('deadline')),
+		() => undefined, // cleared: the download finished first
+	);
+	return { signal: deadline.signal, clear: () => done.abort() };
+}
+
+async function attemptDownload(
+	ctx: Ctx,
+	parsed: URL,
+	options: DownloadOptions,
+	deadline: AbortSignal,
+	maxBytes: number,
+	timeoutMs: number,
+): Promise<DownloadedImage | Failure> {
+	const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+	let response: FullResponse;
+	try {
+		response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url: parsed.href,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+			abortSignal: signal,
+		})) as FullResponse;
+	} catch (error) {
+		if (deadline.aborted && !options.signal?.aborted) return downloadTimeout(timeoutMs);
+		return classifyThrown(error, options.signal, timeoutMs);
+	}
+	const stream = response.body as NodeJS.ReadableStream & { destroy(error?: Error): void };
+	if (response.statusCode !== 200) {
+		stream.destroy?.();
+		const failure = classifyDownloadStatus(response);
+		return failure;
+	}
+	const declaredLength = Number(response.headers['content-length']);
+	if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+		stream.destroy();
+		return tooLarge(declaredLength, maxBytes);
+	}
+	const declaredType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+
+	let received = 0;
+	let head = Buffer.alloc(0);
+	let overflow = false;
+	const onAbort = () => stream.destroy(new Error(deadline.aborted ? 'download timed out' : 'cancelled'));
+	signal.addEventListener('abort', onAbort, { once: true });
+	// Counting and sniffing watch the stream's 'data' events without becoming a listener: a
+	// Transform would need the 'stream' module, which community nodes may not import, and a
+	// 'data' listener would start the flow before prepareBinaryData's consumer is attached
+	// (filesystem mode attaches it after async set-up, and the early chunks would be lost).
+	// Readable emits 'data' for every chunk it hands out, flowing or read(), so this sees all.
+	const emit = stream.emit.bind(stream) as (event: string | symbol, ...args: unknown[]) => boolean;
+	stream.emit = ((event: string | symbol, ...args: unknown[]) => {
+		if (event === 'data') {
+			const chunk = args[0] as Buffer;
+			received += chunk.length;
+			if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+			if (received > maxBytes && !overflow) {
+				overflow = true;
+				stream.destroy(new Error('image too large'));
+			}
+		}
+		return emit(event, ...args);
+	}) as typeof stream.emit;
+	let binary: IBinaryData;
+	try {
+		binary = await ctx.helpers.prepareBinaryData(stream as never, options.fileName, declaredType || undefined);
+	} catch (error) {
+		if (overflow) return tooLarge(received, maxBytes);
+		if (deadline.aborted && !options.signal?.aborted) return downloadTimeout(timeoutMs);
+		return classifyThrown(error, options.signal, timeoutMs);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+	if (overflow) return tooLarge(received, maxBytes);
+	const sniffed = sniffImageType(head);
+	if (!sniffed) {
+		return {
+			details: {
+				message: `The result image at ${parsed.origin} is not an image (Content-Type "${declaredType || 'none'}", ${received} bytes)`,
+			},
+			notProcessed: true,
+			transient: false,
+		} satisfies Failure;
+	}
+	// The bytes decide the type; the header is only a claim.
+	const extension = sniffed.extension ?? extensionForMimeType(declaredType) ?? 'png';
+	binary.mimeType = sniffed.mimeType;
+	binary.fileExtension = extension;
+	binary.fileName = options.fileName.replace(/\.[a-z0-9]+$/i, '') + `.${extension}`;
+	binary.fileType = 'image';
+	return { binary, mimeType: sniffed.mimeType, extension, bytes: received };
 }
 
 function downloadTimeout(timeoutMs: number): Failure {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm run test:e2e`: the end-to-end suite against real n8n, both pinned lines by default
+# (TENSORSLAB_E2E_LINES=2 or 1 for one). Installs what is missing, builds, installs the n8n
+# runtimes (first time: ~10 min and ~2 GB each), then runs jest with test/e2e/jest.config.js.
+# Extra arguments go to jest.
+set -euo pipefail
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/n8n-env.sh
+source "$SCRIPT_DIR/n8n-env.sh"
+
+ensure_project_deps
+build_project
+IFS=',' read -r -a lines <<<"${TENSORSLAB_E2E_LINES:-2,1}"
+for line in "${lines[@]}"; do
+	"$SCRIPT_DIR/install-n8n.sh" "$line" >/dev/null
+done
+cd "$REPO_ROOT"
+exec npx jest -c test/e2e/jest.config.js "$@"
