@@ -3,7 +3,17 @@
 # n8n-core), then the end-to-end suite in real n8n installs (test/e2e). Prints jest's own counts,
 # summed, as the last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/n8n-env.sh
+source "$SCRIPT_DIR/n8n-env.sh"
+cd "$REPO_ROOT"
+# From a fresh clone this is the only command needed: dependencies and dist/ first (the package
+# tests read dist/; the end-to-end suite packs it).
+if ! { ensure_project_deps && build_project; }; then
+	echo "setup failed (npm ci or npm run build, above): no test ran" >&2
+	echo "0 passed, 0 failed"
+	exit 1
+fi
 results=$(mktemp -d)
 status=0
 

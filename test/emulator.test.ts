@@ -1,6 +1,6 @@
 /**
  * Tests of the TensorsLab emulator (test/emulator/), over real HTTP with Node's fetch.
- *   npx jest -c test/emulator/jest.config.js test/emulator.test.ts --detectOpenHandles
+ *   npx jest test/emulator.test.ts --detectOpenHandles
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';

@@ -14,7 +14,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator, type RecordedRequest } from '../../test/emulator';
+import { peakTasksInFlight, startEmulator, type Emulator, type RecordedRequest } from '../../test/emulator';
 import { runNode } from '../../test/harness';
 
 export interface TimingCase {
@@ -80,20 +80,7 @@ export function analyseLog(emu: Emulator, imageEnds: Map<string, number>) {
 		const noticed = requests.find((r) => r.time >= task.doneAt);
 		if (noticed) lags.push(noticed.time - task.doneAt);
 	}
-	// Tasks in flight over time: +1 at creation, -1 when its last image finished downloading.
-	const events: Array<[number, number]> = [];
-	for (const task of tasks) {
-		events.push([task.createdAt, +1]);
-		const end = imageEnds.get(task.taskid);
-		if (end !== undefined) events.push([end, -1]);
-	}
-	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-	let inFlight = 0;
-	let peak = 0;
-	for (const [, delta] of events) {
-		inFlight += delta;
-		peak = Math.max(peak, inFlight);
-	}
+	const peak = peakTasksInFlight(tasks.map((task) => ({ start: task.createdAt, end: imageEnds.get(task.taskid) })));
 	return { tasks, statusRequests: status.length, counts, lags, peakInFlight: peak };
 }
 

@@ -1444,3 +1444,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 export function expectedImageBytes(taskid: string, index: number, spec?: ImageSpec): Buffer {
 	return pngExpectedBytes(taskid, index, spec);
 }
+
+/**
+ * The most tasks in flight at the same moment: each task counts from `start` (its generate request
+ * arrived) until `end` (its last image was sent); a task without `end` never leaves. Shared by the
+ * concurrency tests and the benchmark, which both read it off the emulator's clock.
+ */
+export function peakTasksInFlight(spans: ReadonlyArray<{ start: number; end?: number }>): number {
+	const events: Array<[time: number, delta: number]> = [];
+	for (const { start, end } of spans) {
+		events.push([start, +1]);
+		if (end !== undefined) events.push([end, -1]);
+	}
+	// At equal times the -1 goes first: a task that ends as another starts never overlaps it.
+	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+	let inFlight = 0;
+	let peak = 0;
+	for (const [, delta] of events) {
+		inFlight += delta;
+		peak = Math.max(peak, inFlight);
+	}
+	return peak;
+}

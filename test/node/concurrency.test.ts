@@ -8,7 +8,7 @@
  */
 import { parseTaskInfo } from '../../nodes/TensorsLab/helpers/status';
 import { TaskPoller } from '../../nodes/TensorsLab/helpers/taskPoller';
-import { expectedImageBytes, type Emulator, type RecordedRequest } from '../emulator';
+import { expectedImageBytes, peakTasksInFlight, type Emulator, type RecordedRequest } from '../emulator';
 import { run, useEmulator } from './helpers';
 
 const { emu } = useEmulator();
@@ -189,19 +189,9 @@ describe('many items at once', () => {
 			downloads.stop();
 		});
 		expect(result.error).toBeUndefined();
-		// +1 when the generate request arrives, -1 when the task's image has been sent.
-		const events: Array<[number, number]> = [];
-		for (const task of emu().tasks.values()) {
-			events.push([task.createdAt, +1]);
-			events.push([downloads.ends.get(task.taskid)!, -1]);
-		}
-		events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-		let inFlight = 0;
-		let peak = 0;
-		for (const [, delta] of events) {
-			inFlight += delta;
-			peak = Math.max(peak, inFlight);
-		}
+		const peak = peakTasksInFlight(
+			[...emu().tasks.values()].map((task) => ({ start: task.createdAt, end: downloads.ends.get(task.taskid)! })),
+		);
 		expect(emu().tasks.size).toBe(9);
 		expect(peak).toBe(maxConcurrency);
 	});
