@@ -11,6 +11,7 @@ import {
 	run,
 	sleep,
 	useFaultEmulator,
+	watchTimers,
 } from './support';
 
 const { emu } = useFaultEmulator();
@@ -267,31 +268,31 @@ describe('credits running out in the middle of a batch', () => {
 });
 
 describe('cancelling leaves nothing behind', () => {
-	/** Timers and sockets that keep the event loop alive, per type. */
-	function activeResources(): Record<string, number> {
-		const counts: Record<string, number> = {};
-		for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
-		return counts;
-	}
+	let timers: ReturnType<typeof watchTimers>;
+	beforeEach(() => {
+		timers = watchTimers();
+	});
+	afterEach(() => timers.stop());
 
 	it('cancel during polling: stops polling at once, no timer or in-flight request left', async () => {
 		emu().configure({ processingMs: 60_000 });
-		const before = activeResources();
 		const started = Date.now();
-		const result = await run(emu(), generateAndWait({}, { pollInterval: 0.2 }), { cancelAfterMs: 700 });
+		const result = await run(emu(), generateAndWait({}, { pollInterval: 1 }), { cancelAfterMs: 1_500 });
 		expect(result.cancelled).toBe(true);
+		// The cancel lands mid-way through a 1 s poll delay, so a delay left armed by the cancel is
+		// still pending here; checked at once, as it would fire unseen during the wait below.
+		expect(timers.pending()).toEqual([]);
 		// Without the cancel it would poll for the task's 60 s (the harness gives up after 20 s).
 		expect(Date.now() - started).toBeLessThan(5_000);
 		const polls = emu().apiRequests('infobytaskid').length;
 		expect(polls).toBeGreaterThanOrEqual(1);
 		await sleep(800);
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(polls);
-		expect(activeResources().Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+		expect(timers.pending()).toEqual([]);
 	});
 
 	it('cancel while a status request hangs: the request is aborted and its socket closed', async () => {
 		emu().inject('infobytaskid', { kind: 'hang' });
-		const before = activeResources();
 		const result = await run(emu(), generateAndWait(), { cancelAfterMs: 500 });
 		expect(result.cancelled).toBe(true);
 		await sleep(200);
@@ -300,13 +301,12 @@ describe('cancelling leaves nothing behind', () => {
 		// No keep-alive: the only connection still open would be the hung request's. It is gone.
 		expect(openServerSockets(emu(), emu().options.port)).toHaveLength(0);
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(1);
-		expect(activeResources().Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+		expect(timers.pending()).toEqual([]);
 	});
 
 	it('cancel during a download: the transfer is aborted, not retried, and its socket closed', async () => {
 		emu().configure({ imageBytes: 2_000_000 });
 		emu().inject('image', { kind: 'slow', delayMs: 6_000, trickle: true });
-		const before = activeResources();
 		const started = Date.now();
 		const result = await run(emu(), generateAndWait({}, { requestTimeout: 30 }), { cancelAfterMs: 900 });
 		expect(result.cancelled).toBe(true);
@@ -318,6 +318,6 @@ describe('cancelling leaves nothing behind', () => {
 		await sleep(1_200);
 		expect(openServerSockets(emu(), emu().options.imagePort)).toHaveLength(0);
 		expect(emu().imageRequests()).toHaveLength(1);
-		expect(activeResources().Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+		expect(timers.pending()).toEqual([]);
 	});
 });

@@ -4,6 +4,7 @@
  * harness.
  */
 import type { INodeParameters } from 'n8n-workflow';
+import { createHook } from 'node:async_hooks';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
@@ -77,6 +78,39 @@ export function gaps(times: number[]): number[] {
 export function openServerSockets(emu: Emulator, port: number): Socket[] {
 	const sockets = (emu as unknown as { sockets: Set<Socket> }).sockets;
 	return [...sockets].filter((socket) => !socket.destroyed && socket.localPort === port);
+}
+
+/**
+ * Watches the timers created from now on. `pending()` lists those still armed (ref'd, neither
+ * fired nor cleared), each with the stack that created it, so that a failure shows whose it is.
+ *
+ * A process-wide count (`process.getActiveResourcesInfo()`) is not usable for this: jest's own
+ * reporter arms and clears timers in the test process at moments of its choosing, which once made
+ * such a count one higher after a clean cancel. Its timers are left out here by their stack.
+ */
+export function watchTimers(): { pending: () => string[]; stop: () => void } {
+	const armed = new Map<number, { timer: NodeJS.Timeout; stack: string }>();
+	const hook = createHook({
+		init(asyncId, type, _triggerAsyncId, resource) {
+			if (type !== 'Timeout') return;
+			const limit = Error.stackTraceLimit;
+			Error.stackTraceLimit = 40;
+			const stack = new Error('timer created').stack ?? '';
+			Error.stackTraceLimit = limit;
+			if (/[\\/]node_modules[\\/](@jest|jest-)/.test(stack)) return;
+			armed.set(asyncId, { timer: resource as NodeJS.Timeout, stack });
+		},
+		destroy(asyncId) {
+			armed.delete(asyncId);
+		},
+	}).enable();
+	return {
+		pending: () =>
+			[...armed.values()]
+				.filter(({ timer }) => timer.hasRef() && !(timer as unknown as { _destroyed: boolean })._destroyed)
+				.map(({ stack }) => stack),
+		stop: () => hook.disable(),
+	};
 }
 
 /** A port nothing listens on right now (bound and released), for "connection refused". */
