@@ -1302,25 +1302,26 @@ class TensorsLabEmulator implements Emulator {
 			this.events.emit('request', rec);
 			return;
 		}
-		// Stream the shared pieces with back-pressure; with slow+trickle, spread the body over delayMs in ~10 steps.
-		const steps = 10;
-		const stepBytes = slow?.trickle ? Math.max(1, Math.ceil(plan.size / steps)) : Infinity;
-		const stepDelay = slow?.trickle ? slow.delayMs / steps : 0;
-		let sinceSleep = 0;
+		// Stream the shared pieces with back-pressure; with slow+trickle, spread the body over delayMs in
+		// ~10 steps. Each step waits *before* it is written, so the last byte leaves no sooner than
+		// delayMs after the headers (waiting after each step would skip the wait of a short last step).
+		const stepBytes = slow?.trickle ? Math.max(1, Math.ceil(plan.size / 10)) : Infinity;
+		const stepDelay = slow?.trickle ? slow.delayMs / Math.ceil(plan.size / stepBytes) : 0;
+		let inStep = 0;
 		for (const piece of imagePieces(plan)) {
 			let off = 0;
 			while (off < piece.length) {
 				if (res.destroyed || this.closed) return;
-				const end = Math.min(piece.length, off + (stepBytes === Infinity ? piece.length : stepBytes - sinceSleep));
-				const ok = res.write(off === 0 && end === piece.length ? piece : piece.subarray(off, end));
-				sinceSleep += end - off;
-				off = end;
-				if (sinceSleep >= stepBytes) {
-					sinceSleep = 0;
+				if (stepDelay > 0 && inStep === 0) {
 					await this.delay(stepDelay);
-				} else if (!ok) {
-					await this.drained(res);
+					if (res.destroyed || this.closed) return;
 				}
+				const end = Math.min(piece.length, off + (stepBytes === Infinity ? piece.length : stepBytes - inStep));
+				const ok = res.write(off === 0 && end === piece.length ? piece : piece.subarray(off, end));
+				inStep += end - off;
+				off = end;
+				if (inStep >= stepBytes) inStep = 0;
+				if (!ok) await this.drained(res);
 			}
 		}
 		if (res.destroyed || this.closed) return;
