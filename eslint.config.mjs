@@ -1,6 +1,7 @@
 // Two rule sets, as `n8n-node lint` applies them: n8n's community-node verification rules
 // (@n8n/eslint-plugin-community-nodes) and eslint-plugin-n8n-nodes-base, on the published code
-// (nodes/, credentials/, package.json). Tests and scripts get TypeScript's recommended rules.
+// (nodes/, credentials/, package.json). Tests, scripts and the emulator (emulator/, a development
+// tool, not published) get TypeScript's recommended rules.
 import js from '@eslint/js';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';

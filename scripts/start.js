@@ -13,7 +13,8 @@
  *   TENSORSLAB_N8N_LINE          2 (default) or 1
  *   TENSORSLAB_N8N_PORT          editor port on 127.0.0.1 (default 5678)
  *   TENSORSLAB_N8N_EMAIL / TENSORSLAB_N8N_PASSWORD   owner login (default demo@example.com / TensorsLab-demo-1)
- *   TENSORSLAB_N8N_USER_FOLDER   n8n's data (default .n8n-runtime/start-<version>, kept between runs)
+ *   TENSORSLAB_N8N_USER_FOLDER   n8n's data (default .n8n-runtime/start-<version> in this clone, kept
+ *                                between runs; the n8n install itself is shared, see RUNTIME_ROOT)
  *   TENSORSLAB_OUTPUT_DIR        where the examples write images (default ./output)
  *   TENSORSLAB_EMULATOR_PORT     emulator API port (default 8787, images on the next port)
  */
@@ -39,7 +40,7 @@ async function main() {
 	const rt = n8n.resolveRuntime(line);
 	if (!rt.installed) throw new Error(`n8n ${rt.version} is not installed: run scripts/install-n8n.sh ${line}`);
 	const port = Number(process.env.TENSORSLAB_N8N_PORT || 5678);
-	const userFolder = path.resolve(process.env.TENSORSLAB_N8N_USER_FOLDER || path.join(n8n.RUNTIME_ROOT, `start-${rt.version}`));
+	const userFolder = path.resolve(process.env.TENSORSLAB_N8N_USER_FOLDER || path.join(n8n.CLONE_STATE_DIR, `start-${rt.version}`));
 	const outputDir = path.resolve(process.env.TENSORSLAB_OUTPUT_DIR || path.join(n8n.REPO_ROOT, 'output'));
 	const assetsDir = path.join(n8n.REPO_ROOT, 'examples', 'assets');
 	const owner = {

@@ -1,12 +1,12 @@
 /**
- * Tests of the TensorsLab emulator (test/emulator/), over real HTTP with Node's fetch.
+ * Tests of the TensorsLab emulator (emulator/), over real HTTP with Node's fetch.
  *   npx jest test/emulator.test.ts --detectOpenHandles
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 
-import { expectedImageBytes, parsePng, PNG_SIGNATURE, startEmulator } from './emulator';
-import type { Emulator, RecordedRequest } from './emulator';
+import { expectedImageBytes, parsePng, PNG_SIGNATURE, startEmulator } from '../emulator';
+import type { Emulator, RecordedRequest } from '../emulator';
 
 jest.setTimeout(5000);
 

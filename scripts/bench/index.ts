@@ -13,7 +13,7 @@
 import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 
-import { startEmulator } from '../../test/emulator';
+import { startEmulator } from '../../emulator';
 import { disposeHarness } from '../../test/harness';
 import { measureRss, type RssResult } from './rss';
 import { idealMs, median, runTimingCases, type TimingCase, type TimingResult } from './timing';

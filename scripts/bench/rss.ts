@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { Emulator } from '../../test/emulator';
+import type { Emulator } from '../../emulator';
 
 import * as runtime from '../lib/n8n-runtime';
 import type { Runtime } from '../lib/n8n-runtime';

@@ -14,7 +14,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { peakTasksInFlight, startEmulator, type Emulator, type RecordedRequest } from '../../test/emulator';
+import { peakTasksInFlight, startEmulator, type Emulator, type RecordedRequest } from '../../emulator';
 import { runNode } from '../../test/harness';
 
 export interface TimingCase {

@@ -83,7 +83,10 @@ export interface CredentialImport {
 }
 
 export const REPO_ROOT: string;
+/** The shared n8n installs: TENSORSLAB_N8N_RUNTIME_ROOT, default ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-tensorslab/n8n-runtime. */
 export const RUNTIME_ROOT: string;
+/** Per-clone state (npm start's n8n user folder): <repo>/.n8n-runtime, git-ignored. */
+export const CLONE_STATE_DIR: string;
 export const VERSIONS: { n8n2: string; n8n1: string; node24: string };
 export const EXAMPLE_CREDENTIAL: { id: string; name: string };
 
@@ -137,5 +140,5 @@ export function testCredential(
 export function loadExamples(dir?: string): Array<{ file: string; workflow: Record<string, any> }>;
 export function tensorsLabCredential(opts: { id?: string; name?: string; apiKey: string; baseUrl: string }): CredentialImport;
 export function privateTempDir(prefix: string): { dir: string; cleanup(): void };
-/** test/emulator loaded through ts-node (for the plain-JS scripts). */
-export function loadEmulator(): typeof import('../../test/emulator');
+/** The emulator (emulator/) loaded through ts-node (for the plain-JS scripts). */
+export function loadEmulator(): typeof import('../../emulator');

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Drives a real, pinned n8n (installed by scripts/install-n8n.sh into .n8n-runtime/<version>/)
+ * Drives a real, pinned n8n (installed by scripts/install-n8n.sh into <RUNTIME_ROOT>/<version>/)
  * through its own CLI and REST API. Used by scripts/start.js, scripts/demo.js and the e2e suite
  * (test/e2e). Plain CommonJS on Node built-ins only, so it runs before anything is built.
  *
@@ -22,7 +22,22 @@ const VERSIONS = {
 	node24: process.env.TENSORSLAB_NODE24_VERSION || '24.21.0',
 };
 
-const RUNTIME_ROOT = process.env.TENSORSLAB_N8N_RUNTIME_ROOT || path.join(REPO_ROOT, '.n8n-runtime');
+/**
+ * Where the pinned n8n installs and their Node 24 live (about 3.2 GB for the 2.x line): one
+ * per-user cache folder shared by every clone of this repository on the machine, so a second
+ * clone starts in seconds instead of installing n8n again. TENSORSLAB_N8N_RUNTIME_ROOT moves it.
+ */
+const RUNTIME_ROOT = path.resolve(process.env.TENSORSLAB_N8N_RUNTIME_ROOT || defaultRuntimeRoot());
+
+/** Per-clone state that is not shared (npm start's n8n user folder): git-ignored, in the clone. */
+const CLONE_STATE_DIR = path.join(REPO_ROOT, '.n8n-runtime');
+
+function defaultRuntimeRoot() {
+	// XDG: only an absolute XDG_CACHE_HOME counts; otherwise ~/.cache.
+	const xdg = process.env.XDG_CACHE_HOME;
+	const cache = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+	return path.join(cache, 'n8n-nodes-tensorslab', 'n8n-runtime');
+}
 
 /** The credential the examples reference, by id and by name. */
 const EXAMPLE_CREDENTIAL = { id: 'tlCredential0001', name: 'TensorsLab account' };
@@ -444,7 +459,7 @@ function loadExamples(dir = path.join(REPO_ROOT, 'examples')) {
 }
 
 /**
- * The emulator (TypeScript, in test/emulator) loaded in this process through ts-node, for the
+ * The emulator (TypeScript, in emulator/) loaded in this process through ts-node, for the
  * scripts; the e2e suite imports it directly.
  */
 function loadEmulator() {
@@ -452,7 +467,7 @@ function loadEmulator() {
 		transpileOnly: true,
 		project: path.join(REPO_ROOT, 'tsconfig.json'),
 	});
-	return require(path.join(REPO_ROOT, 'test', 'emulator'));
+	return require(path.join(REPO_ROOT, 'emulator'));
 }
 
 /** A credential object for import:credentials. */
@@ -463,6 +478,7 @@ function tensorsLabCredential({ id = EXAMPLE_CREDENTIAL.id, name = EXAMPLE_CREDE
 module.exports = {
 	REPO_ROOT,
 	RUNTIME_ROOT,
+	CLONE_STATE_DIR,
 	VERSIONS,
 	EXAMPLE_CREDENTIAL,
 	quietEnv,

@@ -22,8 +22,8 @@ import * as path from 'node:path';
 
 import * as n8n from '../../scripts/lib/n8n-runtime';
 import type { ExecuteResult, N8nBinary, N8nItem, Runtime } from '../../scripts/lib/n8n-runtime';
-import { startEmulator, type Emulator, type RecordedRequest } from '../emulator';
-import { parsePng, PNG_SIGNATURE } from '../emulator/png';
+import { startEmulator, type Emulator, type RecordedRequest } from '../../emulator';
+import { parsePng, PNG_SIGNATURE } from '../../emulator/png';
 
 const LINES = (process.env.TENSORSLAB_E2E_LINES ?? '2,1')
 	.split(',')

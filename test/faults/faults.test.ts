@@ -3,7 +3,7 @@
  * the user ends up with (an output, an error item, or an error that says what happened), and
  * that nothing is lost, spent twice or left running.
  */
-import type { Fault, FaultTarget } from '../emulator';
+import type { Fault, FaultTarget } from '../../emulator';
 import {
 	descriptionOf,
 	generateAndWait,

@@ -4,7 +4,7 @@
  * a generate request spends credits and the API has no idempotency key, so it is repeated only
  * when the failure proves nothing was processed (connection refused, or HTTP 429).
  */
-import { startEmulator } from '../emulator';
+import { startEmulator } from '../../emulator';
 import {
 	FAST,
 	SECRET_KEY,

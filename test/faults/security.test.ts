@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { Fault, FaultTarget } from '../emulator';
+import type { Fault, FaultTarget } from '../../emulator';
 import { PNG_BYTES } from '../node/helpers';
 import {
 	SECRET_KEY,

@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 
-import { startEmulator, type Emulator } from '../emulator';
+import { startEmulator, type Emulator } from '../../emulator';
 import { disposeHarness, runNode, type RunNodeOptions, type RunNodeResult } from '../harness';
 
 /** Distinctive, so that any occurrence of it in an output, error or log line is unmistakable. */

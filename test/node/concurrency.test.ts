@@ -6,9 +6,10 @@
  * Facts are read from the emulator (its log and task table), i.e. from the server's side, and
  * asserted as counts and orderings rather than wall-clock tightness.
  */
-import { parseTaskInfo } from '../../nodes/TensorsLab/helpers/status';
+import { parseTaskInfo as parseTaskInfoOfKind } from '../../nodes/TensorsLab/helpers/status';
+import { TASK_KINDS } from '../../nodes/TensorsLab/taskKinds';
 import { TaskPoller } from '../../nodes/TensorsLab/helpers/taskPoller';
-import { expectedImageBytes, peakTasksInFlight, type Emulator, type RecordedRequest } from '../emulator';
+import { expectedImageBytes, peakTasksInFlight, type Emulator, type RecordedRequest } from '../../emulator';
 import { run, useEmulator } from './helpers';
 
 const { emu } = useEmulator();
@@ -250,7 +251,7 @@ describe('the polling loop on a virtual clock (exact schedule, no HTTP)', () => 
 			},
 			fetchStatus: async (taskId) => {
 				(asked[taskId] ??= []).push(now);
-				return parseTaskInfo(now >= durationMs ? { image_status: 3, url: [`http://img/${taskId}.png`] } : { image_status: 2 }, taskId);
+				return parseTaskInfoOfKind(TASK_KINDS.image, now >= durationMs ? { image_status: 3, url: [`http://img/${taskId}.png`] } : { image_status: 2 }, taskId);
 			},
 		});
 		const outcomes = await Promise.all(Array.from({ length: count }, async (_, i) => await poller.wait(`t${i}`, { timeoutMs: 600_000 })));

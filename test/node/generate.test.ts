@@ -1,4 +1,4 @@
-import { expectedImageBytes } from '../emulator';
+import { expectedImageBytes } from '../../emulator';
 import { testCredential } from '../harness';
 import { JPEG_BYTES, PNG_BYTES, generateRequests, run, useEmulator } from './helpers';
 

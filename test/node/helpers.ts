@@ -1,7 +1,7 @@
 /** Shared set-up for the node's integration tests: one emulator per file, the n8n-core harness. */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from '../emulator';
+import { startEmulator, type Emulator } from '../../emulator';
 import { disposeHarness, runNode, type RunNodeOptions, type RunNodeResult } from '../harness';
 
 export const PNG_BYTES = Buffer.from(

@@ -1,4 +1,4 @@
-import { expectedImageBytes } from '../emulator';
+import { expectedImageBytes } from '../../emulator';
 import { run, useEmulator } from './helpers';
 
 const { emu } = useEmulator();

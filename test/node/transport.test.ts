@@ -1,5 +1,5 @@
 /** The transport's envelope unwrapping and error mapping, through the node, over real HTTP. */
-import { TOP_UP_URL } from '../../nodes/TensorsLab/transport';
+import { TOP_UP_URL } from '../../nodes/TensorsLab/transport/envelope';
 import { run, useEmulator } from './helpers';
 
 const { emu } = useEmulator();

@@ -26,7 +26,7 @@ describe('package.json', () => {
 		const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 		const files: string[] = JSON.parse(output)[0].files.map((f: { path: string }) => f.path);
 		expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
-		// Nothing from the tests (the emulator is dev-only) ships.
+		// Nothing from the tests or the emulator (emulator/, dev-only) ships.
 		expect(files.filter((f) => f.includes('test') || f.includes('emulator'))).toEqual([]);
 	});
 });

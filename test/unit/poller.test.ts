@@ -1,7 +1,10 @@
 import { MAX_POLL_MS, MIN_POLL_MS, nextPollDelay } from '../../nodes/TensorsLab/helpers/pollSchedule';
 import { TaskPoller } from '../../nodes/TensorsLab/helpers/taskPoller';
-import type { TaskInfo, TaskStatusName } from '../../nodes/TensorsLab/helpers/status';
-import { parseTaskInfo } from '../../nodes/TensorsLab/helpers/status';
+import type { TaskInfo } from '../../nodes/TensorsLab/helpers/status';
+import { parseTaskInfo as parseTaskInfoOfKind } from '../../nodes/TensorsLab/helpers/status';
+import { TASK_KINDS, type TaskStatusName } from '../../nodes/TensorsLab/taskKinds';
+
+const parseTaskInfo = (data: Parameters<typeof parseTaskInfoOfKind>[1], taskId: string) => parseTaskInfoOfKind(TASK_KINDS.image, data, taskId);
 import { runPool } from '../../nodes/TensorsLab/helpers/pool';
 
 describe('nextPollDelay', () => {

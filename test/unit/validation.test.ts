@@ -1,13 +1,8 @@
 import { MODELS } from '../../nodes/TensorsLab/models';
-import {
-	ParameterError,
-	buildGenerateRequest,
-	normalizeBaseUrl,
-	parseTaskId,
-	parseTaskIds,
-	resolveResolution,
-	type GenerateParameters,
-} from '../../nodes/TensorsLab/helpers/validation';
+import { normalizeBaseUrl } from '../../nodes/TensorsLab/helpers/baseUrl';
+import { ParameterError } from '../../nodes/TensorsLab/helpers/parameterError';
+import { parseTaskId, parseTaskIds } from '../../nodes/TensorsLab/helpers/taskIds';
+import { buildGenerateRequest, resolveResolution, type GenerateParameters } from '../../nodes/TensorsLab/helpers/validation';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
@@ -37,8 +32,13 @@ describe('buildGenerateRequest', () => {
 		});
 	});
 
-	it.each(['', '   ', undefined, null, 42])('refuses the prompt %p', (prompt) => {
+	it.each(['', '   ', undefined, null, {}, ['a']])('refuses the prompt %p', (prompt) => {
 		expect(refusal({ model: 'seedreamv45', prompt }).parameter).toBe('prompt');
+	});
+
+	// Issue 12: a number from an expression ({{ 42 }}) was refused as "Prompt is empty"; it is text.
+	it('takes a numeric prompt as its digits', () => {
+		expect(buildGenerateRequest({ model: 'seedreamv45', prompt: 42 }).fields[0]).toEqual(['prompt', '42']);
 	});
 
 	it('sends a 100 kB prompt intact (the API documents no limit)', () => {

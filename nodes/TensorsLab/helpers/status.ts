@@ -1,16 +1,10 @@
-/** The task status as the API reports it, mapped to names a workflow can branch on. Pure. */
+/** A task's status answer, read through its kind's row of the task-kind table. Pure. */
 import type { IDataObject } from 'n8n-workflow';
 
-export type TaskStatusName = 'queued' | 'processing' | 'completed' | 'failed' | 'unknown';
-
-const STATUS_NAMES: Record<number, TaskStatusName> = {
-	1: 'queued',
-	2: 'processing',
-	3: 'completed',
-	4: 'failed',
-};
+import type { TaskKind, TaskStatusName } from '../taskKinds';
 
 export interface TaskInfo {
+	/** Always the ID the node asked about: the answer's own `taskid` is not trusted. */
 	taskId: string;
 	statusCode: number | null;
 	status: TaskStatusName;
@@ -34,16 +28,17 @@ function optionalString(value: unknown): string | undefined {
 }
 
 /**
- * Reads the `data` of an infobytaskid answer. An `image_status` outside 1–4 is kept as 'unknown':
- * callers treat it as still running, so a new status the API adds does not fail workflows.
+ * Reads the `data` of a status answer. A status code the kind's table does not list is kept as
+ * 'unknown': callers treat it as still running, so a new status the API adds does not fail workflows.
  */
-export function parseTaskInfo(data: IDataObject, requestedTaskId: string): TaskInfo {
-	const statusCode = optionalNumber(data.image_status) ?? null;
-	const urls = Array.isArray(data.url) ? data.url.filter((u): u is string => typeof u === 'string' && u !== '') : [];
+export function parseTaskInfo(kind: TaskKind, data: IDataObject, requestedTaskId: string): TaskInfo {
+	const statusCode = optionalNumber(data[kind.statusField]) ?? null;
+	const rawUrls = data[kind.urlsField];
+	const urls = Array.isArray(rawUrls) ? rawUrls.filter((u): u is string => typeof u === 'string' && u !== '') : [];
 	return {
-		taskId: optionalString(data.taskid) ?? requestedTaskId,
+		taskId: requestedTaskId,
 		statusCode,
-		status: (statusCode !== null && STATUS_NAMES[statusCode]) || 'unknown',
+		status: (statusCode !== null && kind.statusNames[statusCode]) || 'unknown',
 		urls,
 		width: optionalNumber(data.width),
 		height: optionalNumber(data.height),
@@ -51,13 +46,13 @@ export function parseTaskInfo(data: IDataObject, requestedTaskId: string): TaskI
 		prompt: optionalString(data.prompt),
 		category: optionalString(data.category),
 		startTime: optionalString(data.starttime),
-		errorMessage: optionalString(data.error_message),
+		errorMessage: optionalString(data[kind.failureField]),
 	};
 }
 
 /** JSON for the Get operation and for pending results. */
 export function taskInfoToJson(info: TaskInfo): IDataObject {
-	const json: IDataObject = {
+	return {
 		taskId: info.taskId,
 		status: info.status,
 		statusCode: info.statusCode,
@@ -70,5 +65,4 @@ export function taskInfoToJson(info: TaskInfo): IDataObject {
 		startTime: info.startTime ?? null,
 		errorMessage: info.errorMessage ?? null,
 	};
-	return json;
 }

@@ -1,8 +1,9 @@
 /**
  * One polling loop for every task of an execution. Each waiting item registers its task; the
- * loop sleeps until the earliest task is due, asks about every due task at once, and settles the
- * ones that completed, failed or ran out of time. A new registration wakes the loop, so a task
- * added while the loop sleeps for a long one is still asked about on time.
+ * loop sleeps until the earliest task is due, starts a status request for every due task, and
+ * settles the ones that completed, failed or ran out of time. Requests run side by side and the
+ * loop never waits for one: a status request that hangs delays no other task, and a task's
+ * Timeout holds whatever its requests do. A registration or an answer wakes the loop.
  *
  * Tasks of one run are alike, so each completion is news about the others: their first polls are
  * staggered (see `staggerMs`), and when one task is seen completed, every other task that has not
@@ -10,6 +11,8 @@
  *
  * The loop knows nothing of HTTP: `fetchStatus` and `sleep` are given, so tests drive it directly.
  */
+import { sleep } from 'n8n-workflow';
+
 import type { TaskInfo } from './status';
 import { MIN_POLL_MS, nextPollDelay, staggerMs } from './pollSchedule';
 
@@ -27,12 +30,22 @@ export interface TaskPollerDeps {
 	now?: () => number;
 }
 
+/**
+ * A status request still out when its task's Timeout passes gets this much longer (at most 10 %
+ * of the Timeout) before the task times out without it: the last poll is due at the deadline, and
+ * its answer should count if it is quick.
+ */
+const LAST_ANSWER_GRACE_MS = 500;
+
 interface PendingTask {
 	taskId: string;
 	startedAt: number;
 	deadline: number;
+	/** When a poll still out at the deadline stops being waited for. */
+	hardDeadline: number;
 	dueAt: number;
 	polls: number;
+	inFlight: boolean;
 	/** Its age when the latest request answered "not yet" was sent (0 before the first). */
 	lastPendingMs: number;
 	userIntervalMs?: number;
@@ -40,6 +53,9 @@ interface PendingTask {
 	resolve: (outcome: WaitOutcome) => void;
 	reject: (error: unknown) => void;
 }
+
+/** Lets answers that are already there (a test's instant fake) land before the clock moves on. */
+const settleReadyAnswers = async () => await sleep(0);
 
 export class TaskPoller {
 	private readonly pending = new Set<PendingTask>();
@@ -64,12 +80,15 @@ export class TaskPoller {
 	async wait(taskId: string, options: { timeoutMs: number; pollIntervalMs?: number }): Promise<WaitOutcome> {
 		const startedAt = this.now();
 		return await new Promise<WaitOutcome>((resolve, reject) => {
+			const deadline = startedAt + options.timeoutMs;
 			const task: PendingTask = {
 				taskId,
 				startedAt,
-				deadline: startedAt + options.timeoutMs,
+				deadline,
+				hardDeadline: deadline + Math.min(LAST_ANSWER_GRACE_MS, options.timeoutMs / 10),
 				dueAt: 0,
 				polls: 0,
+				inFlight: false,
 				lastPendingMs: 0,
 				userIntervalMs: options.pollIntervalMs,
 				resolve,
@@ -109,23 +128,36 @@ export class TaskPoller {
 		settle();
 	}
 
+	private timeOut(task: PendingTask): void {
+		const outcome: WaitOutcome = { kind: 'timeout', info: task.last, waitedMs: this.now() - task.startedAt, polls: task.polls };
+		this.settle(task, () => task.resolve(outcome));
+	}
+
 	private async loop(): Promise<void> {
 		this.running = true;
 		try {
 			while (this.pending.size > 0) {
 				if (this.deps.signal?.aborted) throw this.deps.signal.reason ?? new Error('cancelled');
-				const earliest = Math.min(...[...this.pending].map((task) => task.dueAt));
-				const waitMs = earliest - this.now();
-				if (waitMs > 0) {
-					this.wake = new AbortController();
-					const signal = this.deps.signal ? AbortSignal.any([this.deps.signal, this.wake.signal]) : this.wake.signal;
-					// A rejection means either cancel (checked at the top of the loop) or a wake-up by
-					// a new registration (the earliest due time is then recomputed).
-					await this.deps.sleep(waitMs, signal).catch(() => undefined);
-					continue;
+				// Renewed before looking at the tasks, so an answer or a registration from now on
+				// cuts the coming sleep short.
+				this.wake = new AbortController();
+				let now = this.now();
+				for (const task of [...this.pending]) {
+					if (task.inFlight && now >= task.hardDeadline) this.timeOut(task);
+					else if (!task.inFlight && task.dueAt <= now) this.startPoll(task);
 				}
-				const due = [...this.pending].filter((task) => task.dueAt <= this.now());
-				await Promise.all(due.map(async (task) => await this.poll(task)));
+				if ([...this.pending].some((task) => task.inFlight)) {
+					await settleReadyAnswers();
+					if (this.wake.signal.aborted) continue;
+				}
+				if (this.pending.size === 0) break;
+				now = this.now();
+				const next = Math.min(...[...this.pending].map((task) => (task.inFlight ? task.hardDeadline : task.dueAt)));
+				if (next > now) {
+					const signal = this.deps.signal ? AbortSignal.any([this.deps.signal, this.wake.signal]) : this.wake.signal;
+					// A rejection means either cancel (checked at the top of the loop) or a wake-up.
+					await this.deps.sleep(next - now, signal).catch(() => undefined);
+				}
 			}
 		} catch (error) {
 			for (const task of [...this.pending]) this.settle(task, () => task.reject(error));
@@ -134,18 +166,26 @@ export class TaskPoller {
 		}
 	}
 
-	private async poll(task: PendingTask): Promise<void> {
-		let info: TaskInfo;
+	private startPoll(task: PendingTask): void {
+		task.inFlight = true;
+		task.polls++;
 		// Ages are taken when the request is sent: that is when a pulled-forward poll is due, so
 		// the round trip does not creep into the expected duration from one wave to the next.
 		const askedMs = this.now() - task.startedAt;
-		try {
-			task.polls++;
-			info = await this.deps.fetchStatus(task.taskId);
-		} catch (error) {
-			this.settle(task, () => task.reject(error));
-			return;
-		}
+		this.deps.fetchStatus(task.taskId).then(
+			(info) => this.answered(task, info, askedMs),
+			(error: unknown) => {
+				if (this.pending.has(task)) this.settle(task, () => task.reject(error));
+			},
+		).finally(() => {
+			task.inFlight = false;
+			this.wake.abort();
+		});
+	}
+
+	private answered(task: PendingTask, info: TaskInfo, askedMs: number): void {
+		// Timed out (or cancelled) while this answer was on its way.
+		if (!this.pending.has(task)) return;
 		task.last = info;
 		const waitedMs = this.now() - task.startedAt;
 		if (info.status === 'completed') {
@@ -155,7 +195,7 @@ export class TaskPoller {
 		} else if (info.status === 'failed') {
 			this.settle(task, () => task.resolve({ kind: 'failed', info, waitedMs, polls: task.polls }));
 		} else if (this.now() >= task.deadline) {
-			this.settle(task, () => task.resolve({ kind: 'timeout', info, waitedMs, polls: task.polls }));
+			this.timeOut(task);
 		} else {
 			// Queued, processing, or a status value we do not know: still running.
 			task.lastPendingMs = askedMs;

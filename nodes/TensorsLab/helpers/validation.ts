@@ -6,18 +6,8 @@
  */
 import { MODELS, isModelId, type ModelCapabilities, type ModelId } from '../models';
 import { sniffImageType } from './imageType';
-
-/** A refusal of one parameter's value; the node adds the item index and turns it into a NodeOperationError. */
-export class ParameterError extends Error {
-	constructor(
-		readonly parameter: string,
-		message: string,
-		readonly hint?: string,
-	) {
-		super(message);
-		this.name = 'ParameterError';
-	}
-}
+import { ParameterError } from './parameterError';
+import { isBlank, parseUrl, toBoolean, toInteger, toText } from './values';
 
 /** The Resolution value that leaves the choice to the API (nothing is sent). */
 export const API_DEFAULT_RESOLUTION = 'apiDefault';
@@ -69,19 +59,6 @@ export function getModel(model: unknown): ModelCapabilities {
 		);
 	}
 	return MODELS[model];
-}
-
-function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-/** A whole number from a number parameter or an expression's string, else a ParameterError. */
-export function toInteger(value: unknown, parameter: string, label: string): number {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isInteger(number)) {
-		throw new ParameterError(parameter, `${label} must be a whole number, got ${JSON.stringify(value)}`);
-	}
-	return number;
 }
 
 function positiveInteger(value: unknown, parameter: string, label: string): number {
@@ -143,14 +120,6 @@ export function resolveResolution(
 	);
 }
 
-function parseUrl(text: string): URL | undefined {
-	try {
-		return new URL(text);
-	} catch {
-		return undefined;
-	}
-}
-
 function validateImageUrl(value: unknown): string {
 	if (typeof value !== 'string') {
 		throw new ParameterError('imageUrl', `Image URL must be text, got ${JSON.stringify(value)}`);
@@ -185,12 +154,13 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 	const model = getModel(params.model);
 	const fields: Array<[string, string]> = [];
 
-	if (typeof params.prompt !== 'string' || params.prompt.trim() === '') {
+	const prompt = toText(params.prompt, 'prompt', 'Prompt');
+	if (prompt === undefined || prompt.trim() === '') {
 		throw new ParameterError('prompt', 'Prompt is empty', 'Describe the image to generate');
 	}
 	// Sent exactly as given, whatever its length: the API documents no limit, and trimming or
 	// cutting it would change what the user pays for.
-	fields.push(['prompt', params.prompt]);
+	fields.push(['prompt', prompt]);
 
 	let imageCount = 1;
 	if (model.maxBatchSize !== null && !isBlank(params.batchSize)) {
@@ -217,7 +187,7 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 		}
 		fields.push(['seed', String(seed)]);
 	}
-	if (model.promptExtend && params.promptExtend === true) fields.push(['prompt_extend', '1']);
+	if (model.promptExtend && toBoolean(params.promptExtend, 'promptExtend', 'Prompt Extend')) fields.push(['prompt_extend', '1']);
 
 	const files: SourceImageFile[] = [];
 	const sourceImages = params.sourceImages ?? [];
@@ -251,44 +221,4 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 	}
 
 	return { model: model.id, endpoint: model.endpoint, fields, files, imageCount };
-}
-
-/** Task IDs from a list, a comma-separated string, or an expression's array; empty entries refused. */
-export function parseTaskIds(value: unknown, parameter = 'taskIds'): string[] {
-	const raw: unknown[] = Array.isArray(value)
-		? value
-		: typeof value === 'string'
-			? value.split(',')
-			: value === undefined || value === null
-				? []
-				: [value];
-	const ids = raw
-		.map((id) => (typeof id === 'string' || typeof id === 'number' ? String(id).trim() : ''))
-		.filter((id) => id !== '');
-	if (ids.length === 0) {
-		throw new ParameterError(parameter, 'No task ID given', 'Enter one or more task IDs, separated by commas');
-	}
-	return [...new Set(ids)];
-}
-
-/** One task ID, trimmed; empty refused. */
-export function parseTaskId(value: unknown): string {
-	const id = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-	if (id === '') throw new ParameterError('taskId', 'Task ID is empty', 'Use the taskId output of a Generate operation');
-	if (id.includes(',')) throw new ParameterError('taskId', `Task ID "${id}" contains a comma; give one task ID`);
-	return id;
-}
-
-/** The credential's Base URL without trailing slashes; http(s) only, checked before any request. */
-export function normalizeBaseUrl(value: unknown): string {
-	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
-	const url = parseUrl(text);
-	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-		throw new ParameterError(
-			'baseUrl',
-			`The credential's Base URL "${text}" is not an http:// or https:// URL`,
-			'Set it to https://api.tensorslab.com, or to your proxy or emulator',
-		);
-	}
-	return text;
 }

@@ -1,59 +1,27 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { runPool } from '../../helpers/pool';
-import { generationFields, submitOptions } from '../common.descriptions';
-import { readAllItems, readGenerateRequest } from '../itemInput';
-import { DEFAULT_MAX_CONCURRENCY, submitTask } from '../taskRunner';
+import { readGenerateRequest } from '../../engine/generateParameters';
+import { readItems } from '../../engine/readItems';
+import { runTasks, type TaskJob } from '../../engine/runner';
+import { readSubmitSettings } from '../../engine/settings';
+import { TASK_KINDS } from '../../taskKinds';
+import { generationFields } from '../descriptions/generationFields';
+import { submitOptions } from '../descriptions/options';
 
-const show = { resource: ['image'], operation: ['generate'] };
+const kind = TASK_KINDS.image;
 
-export const description: INodeProperties[] = [...generationFields(['generate']), submitOptions(show)];
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['image'], operation: ['generate'] } }, [
+	...generationFields(),
+	submitOptions(kind),
+]);
 
+/** Submits every item's task and returns the task IDs at once. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const plans = await readAllItems(this, async (itemIndex) => {
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		return {
-			request: await readGenerateRequest(this, itemIndex),
-			timeoutMs: Number(options.requestTimeout ?? 180) * 1000,
-		};
-	});
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const results = plans.map((plan) => (Array.isArray(plan) ? plan : []));
-	const signal = this.getExecutionCancelSignal();
-	let firstError: unknown;
-	const created: string[] = [];
-	await runPool(
-		plans.length,
-		Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY),
-		async (itemIndex) => {
-			const plan = plans[itemIndex];
-			if (Array.isArray(plan) || firstError !== undefined) return;
-			try {
-				const taskId = await submitTask(this, plan.request, { signal, itemIndex, timeoutMs: plan.timeoutMs });
-				created.push(taskId);
-				const prompt = plan.request.fields.find(([name]) => name === 'prompt')?.[1];
-				results[itemIndex] = [
-					{
-						json: { taskId, model: plan.request.model, status: 'queued', imageCount: plan.request.imageCount, prompt },
-						pairedItem: { item: itemIndex },
-					},
-				];
-			} catch (error) {
-				if (this.continueOnFail() && !signal?.aborted) {
-					results[itemIndex] = [{ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } }];
-				} else if (firstError === undefined) {
-					firstError = error;
-				}
-			}
-		},
-		signal,
-	);
-	if (firstError !== undefined) {
-		const error = firstError as Error & { description?: string };
-		if (created.length > 0) {
-			error.description = `${error.description ? `${error.description} ` : ''}Tasks already created in this run: ${created.join(', ')}.`;
-		}
-		throw error;
-	}
-	return results.flat();
+	// Every item is checked first: nothing is sent (and no credit spent) if any input is wrong.
+	const jobs = await readItems(this, async (itemIndex): Promise<TaskJob> => ({
+		action: 'submit',
+		request: await readGenerateRequest(this, itemIndex),
+		settings: readSubmitSettings(this, kind, itemIndex),
+	}));
+	return await runTasks(this, kind, jobs);
 }

@@ -1,13 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { parseTaskIds } from '../../helpers/validation';
-import { readAllItems } from '../itemInput';
-import { deleteTasks } from '../taskRunner';
-import { ensureNodeError } from '../../transport';
+import { runEachItem } from '../../engine/eachItem';
+import { readItems } from '../../engine/readItems';
+import { parseTaskIds } from '../../helpers/taskIds';
+import { TASK_KINDS } from '../../taskKinds';
+import { deleteTasks } from '../../transport/api';
 
-const show = { resource: ['task'], operation: ['delete'] };
+const kind = TASK_KINDS.image;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['delete'] } }, [
 	{
 		displayName: 'Task IDs',
 		name: 'taskIds',
@@ -16,7 +17,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. abcd_1234567890abcdef, efgh_0987654321fedcba',
 		description: 'Comma-separated task IDs, or an expression that returns a list of them',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'User ID',
@@ -24,32 +24,22 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Optional TensorsLab user ID sent as uid with the request',
-		displayOptions: { show },
 	},
-];
+]);
 
+/** One delete request per item, for all of that item's task IDs. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const requests = await readAllItems(this, (itemIndex) => ({
+	const reads = await readItems(this, (itemIndex) => ({
 		taskIds: parseTaskIds(this.getNodeParameter('taskIds', itemIndex)),
 		uid: String(this.getNodeParameter('uid', itemIndex, '') ?? '').trim() || undefined,
 	}));
-	const signal = this.getExecutionCancelSignal();
-	const output: INodeExecutionData[] = [];
-	for (const [itemIndex, request] of requests.entries()) {
-		if (Array.isArray(request)) {
-			output.push(...request);
-			continue;
-		}
-		try {
-			await deleteTasks(this, request.taskIds, request.uid, { signal, itemIndex });
-			output.push({
-				json: { success: true, deleted: request.taskIds, ...(request.uid ? { uid: request.uid } : {}) },
-				pairedItem: { item: itemIndex },
-			});
-		} catch (error) {
-			if (!this.continueOnFail() || signal?.aborted) throw ensureNodeError(this, error, itemIndex);
-			output.push({ json: { error: (error as Error).message, taskIds: request.taskIds }, pairedItem: { item: itemIndex } });
-		}
-	}
-	return output;
+	return await runEachItem(
+		this,
+		reads,
+		async ({ taskIds, uid }, itemIndex, signal) => {
+			await deleteTasks(this, kind, taskIds, uid, { signal, itemIndex, timeoutMs: kind.defaults.requestTimeoutSeconds * 1000 });
+			return { success: true, deleted: taskIds, ...(uid ? { uid } : {}) };
+		},
+		({ taskIds }) => ({ taskIds }),
+	);
 }

@@ -1,12 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { runEachItem } from '../../engine/eachItem';
+import { readItems } from '../../engine/readItems';
 import { taskInfoToJson } from '../../helpers/status';
-import { parseTaskId } from '../../helpers/validation';
-import { readAllItems } from '../itemInput';
-import { fetchTaskInfo } from '../taskRunner';
-import { ensureNodeError } from '../../transport';
+import { parseTaskId } from '../../helpers/taskIds';
+import { TASK_KINDS } from '../../taskKinds';
+import { fetchTaskInfo } from '../../transport/api';
 
-export const description: INodeProperties[] = [
+const kind = TASK_KINDS.image;
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, [
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -15,26 +18,17 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. abcd_1234567890abcdef',
 		description: 'The taskId returned by a Generate operation',
-		displayOptions: { show: { resource: ['task'], operation: ['get'] } },
 	},
-];
+]);
 
+/** One status request per item. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const taskIds = await readAllItems(this, (itemIndex) => parseTaskId(this.getNodeParameter('taskId', itemIndex)));
-	const signal = this.getExecutionCancelSignal();
-	const output: INodeExecutionData[] = [];
-	for (const [itemIndex, taskId] of taskIds.entries()) {
-		if (Array.isArray(taskId)) {
-			output.push(...taskId);
-			continue;
-		}
-		try {
-			const info = await fetchTaskInfo(this, taskId, { signal, itemIndex });
-			output.push({ json: taskInfoToJson(info), pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (!this.continueOnFail() || signal?.aborted) throw ensureNodeError(this, error, itemIndex);
-			output.push({ json: { error: (error as Error).message, taskId }, pairedItem: { item: itemIndex } });
-		}
-	}
-	return output;
+	const reads = await readItems(this, (itemIndex) => parseTaskId(this.getNodeParameter('taskId', itemIndex)));
+	return await runEachItem(
+		this,
+		reads,
+		async (taskId, itemIndex, signal) =>
+			taskInfoToJson(await fetchTaskInfo(this, kind, taskId, { signal, itemIndex, timeoutMs: kind.defaults.requestTimeoutSeconds * 1000 })),
+		(taskId) => ({ taskId }),
+	);
 }

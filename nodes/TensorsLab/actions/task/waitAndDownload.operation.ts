@@ -1,13 +1,15 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { parseTaskId } from '../../helpers/validation';
-import { waitOptions } from '../common.descriptions';
-import { readAllItems } from '../itemInput';
-import { readWaitSettings, runTaskPlans, type TaskPlan } from '../taskRunner';
+import { readItems } from '../../engine/readItems';
+import { runTasks, type TaskJob } from '../../engine/runner';
+import { readWaitSettings } from '../../engine/settings';
+import { parseTaskId } from '../../helpers/taskIds';
+import { TASK_KINDS } from '../../taskKinds';
+import { waitOptions } from '../descriptions/options';
 
-const show = { resource: ['task'], operation: ['waitAndDownload'] };
+const kind = TASK_KINDS.image;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['waitAndDownload'] } }, [
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -16,17 +18,16 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. abcd_1234567890abcdef',
 		description: 'The taskId returned by a Generate operation, or named in a timeout error',
-		displayOptions: { show },
 	},
-	waitOptions(show),
-];
+	waitOptions(kind),
+]);
 
+/** Waits for tasks started earlier (by Generate, or named in an error) and outputs their images. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const plans = await readAllItems(this, (itemIndex): TaskPlan => ({
-		itemIndex,
-		kind: 'existing',
+	const jobs = await readItems(this, (itemIndex): TaskJob => ({
+		action: 'wait',
 		taskId: parseTaskId(this.getNodeParameter('taskId', itemIndex)),
-		settings: readWaitSettings(this, itemIndex),
+		settings: readWaitSettings(this, kind, itemIndex),
 	}));
-	return await runTaskPlans(this, plans);
+	return await runTasks(this, kind, jobs);
 }

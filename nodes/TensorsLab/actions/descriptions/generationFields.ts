@@ -1,11 +1,12 @@
 /**
- * Parameters shared by several operations. The model-dependent ones (resolution, batch size,
- * source images, seed) are generated from the capability table in ../models.ts.
+ * The image generation parameters, shared by Generate and Generate and Wait. Which ones show for
+ * which model, their options and their limits are generated from the capability table in
+ * ../../models.ts. Each operation adds its own resource/operation display options.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { MODELS, MODEL_IDS, type ModelCapabilities } from '../models';
-import { API_DEFAULT_RESOLUTION, CUSTOM_RESOLUTION } from '../helpers/validation';
+import { MODELS, MODEL_IDS, type ModelCapabilities } from '../../models';
+import { API_DEFAULT_RESOLUTION, CUSTOM_RESOLUTION } from '../../helpers/validation';
 
 const modelsWhere = (test: (model: ModelCapabilities) => boolean) => MODEL_IDS.filter((id) => test(MODELS[id]));
 
@@ -38,8 +39,9 @@ function pixelHint(model: ModelCapabilities): string {
 	return `Width × height must be between ${size.minPixels.toLocaleString('en-US')} and ${size.maxPixels.toLocaleString('en-US')} pixels`;
 }
 
-export function generationFields(operations: string[]): INodeProperties[] {
-	const show = { resource: ['image'], operation: operations };
+const largestBatch = Math.max(...MODEL_IDS.map((id) => MODELS[id].maxBatchSize ?? 1));
+
+export function generationFields(): INodeProperties[] {
 	const seedreamIds = modelsWhere((m) => m.maxBatchSize !== null);
 	const sourceImageIds = modelsWhere((m) => m.maxSourceImages !== null);
 	const customIds = modelsWhere((m) => m.customSize !== null && !m.sizeAlwaysCustom);
@@ -55,8 +57,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 			options: MODEL_IDS.map((id) => ({ name: MODELS[id].displayName, value: id, description: MODELS[id].description })),
 			default: 'seedreamv45',
 			description: 'The TensorsLab model that generates the image',
-			displayOptions: { show },
-		},
+					},
 		{
 			displayName: 'Prompt',
 			name: 'prompt',
@@ -66,16 +67,15 @@ export function generationFields(operations: string[]): INodeProperties[] {
 			required: true,
 			placeholder: 'e.g. A lighthouse on a cliff at sunset, oil painting',
 			description: 'Text description of the image to generate. Sent exactly as written.',
-			displayOptions: { show },
-		},
+					},
 		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 15, numberPrecision: 0 },
+			typeOptions: { minValue: 1, maxValue: largestBatch, numberPrecision: 0 },
 			default: 1,
-			description: 'How many images to generate from this prompt (1–15). Each image costs credits.',
-			displayOptions: { show: { ...show, model: seedreamIds } },
+			description: `How many images to generate from this prompt (1–${largestBatch}). Each image costs credits.`,
+			displayOptions: { show: { model: seedreamIds } },
 		},
 		...MODEL_IDS.filter((id) => !MODELS[id].sizeAlwaysCustom).map(
 			(id): INodeProperties => ({
@@ -85,7 +85,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 				options: resolutionOptions(MODELS[id]),
 				default: API_DEFAULT_RESOLUTION,
 				description: `Aspect ratio or size of the images. ${pixelHint(MODELS[id])}`.trim(),
-				displayOptions: { show: { ...show, model: [id] } },
+				displayOptions: { show: { model: [id] } },
 			}),
 		),
 		...[
@@ -100,7 +100,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 				default: defaultSize,
 				description: `Image ${name} in pixels`,
 				hint: ids.map((id) => pixelHint(MODELS[id])).find((hint) => hint) ?? undefined,
-				displayOptions: { show: { ...show, model: ids, ...extra } },
+				displayOptions: { show: { model: ids, ...extra } },
 			})),
 		),
 		{
@@ -110,7 +110,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 			typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
 			default: '',
 			description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
-			displayOptions: { show: { ...show, model: seedIds } },
+			displayOptions: { show: { model: seedIds } },
 		},
 		{
 			displayName: 'Prompt Extend',
@@ -118,7 +118,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description: 'Whether TensorsLab should enrich the prompt before generating',
-			displayOptions: { show: { ...show, model: extendIds } },
+			displayOptions: { show: { model: extendIds } },
 		},
 		{
 			displayName: 'Source Image Binary Properties',
@@ -128,7 +128,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 			placeholder: 'e.g. data, image2',
 			description:
 				'For image-to-image: comma-separated names of binary properties of the input item, each sent as a source image. Leave empty for text-to-image.',
-			displayOptions: { show: { ...show, model: sourceImageIds } },
+			displayOptions: { show: { model: sourceImageIds } },
 		},
 		{
 			displayName: 'Source Image URL',
@@ -137,110 +137,7 @@ export function generationFields(operations: string[]): INodeProperties[] {
 			default: '',
 			placeholder: 'https://example.com/photo.jpg',
 			description: 'For image-to-image: a public http(s) URL of the source image. Use this or binary properties, not both.',
-			displayOptions: { show: { ...show, model: sourceImageIds } },
+			displayOptions: { show: { model: sourceImageIds } },
 		},
 	];
-}
-
-export function waitOptions(show: Record<string, string[]>): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Binary Property',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description:
-					'Name of the binary property for the image. With "All Images in One Item" it is a prefix: data_0, data_1, ….',
-			},
-			{
-				displayName: 'Delete Task After Download',
-				name: 'deleteAfterDownload',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to delete the task at TensorsLab once its images are downloaded',
-			},
-			{
-				displayName: 'Download Images',
-				name: 'downloadImages',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to download the images as binary data. Off returns only their URLs (kept by TensorsLab for about 24 hours).',
-			},
-			{
-				displayName: 'Max Concurrency',
-				name: 'maxConcurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
-				default: 10,
-				description: 'How many items may have a task in flight at once',
-			},
-			{
-				displayName: 'Max Image Size (MB)',
-				name: 'maxImageSizeMb',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 200,
-				description: 'Downloads larger than this fail instead of filling memory or disk',
-			},
-			{
-				displayName: 'On Timeout',
-				name: 'onTimeout',
-				type: 'options',
-				options: [
-					{ name: 'Error', value: 'error', description: 'Fail the item; the message names the task ID to resume with Wait and Download' },
-					{ name: 'Return Pending', value: 'returnPending', description: 'Output {taskId, status: "pending"} and go on' },
-				],
-				default: 'error',
-			},
-			{
-				displayName: 'Output Mode',
-				name: 'outputMode',
-				type: 'options',
-				options: [
-					{ name: 'One Item per Image', value: 'itemPerImage' },
-					{ name: 'All Images in One Item', value: 'singleItem' },
-				],
-				default: 'itemPerImage',
-			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description: 'Seconds between status checks. 0 adapts: often at first, then less often for long tasks.',
-			},
-			{
-				displayName: 'Request Timeout (Seconds)',
-				name: 'requestTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 180,
-				description: 'How long one HTTP request may take',
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 300,
-				description: 'Longest time to wait for a task to finish',
-			},
-		],
-	};
-}
-
-export function submitOptions(show: Record<string, string[]>): INodeProperties {
-	const all = waitOptions(show).options as INodeProperties[];
-	return {
-		...waitOptions(show),
-		options: all.filter((option) => ['maxConcurrency', 'requestTimeout'].includes(option.name)),
-	};
 }

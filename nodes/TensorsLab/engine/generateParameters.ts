@@ -1,16 +1,11 @@
 /**
- * Reads one item's parameters (and source image binaries) into a validated GenerateRequest, and
- * runs that check for every item before the first request goes out. Bad input becomes an error
- * naming the item and the parameter; under Continue On Fail it becomes that item's error item.
+ * Reads one item's generation parameters (and its source image binaries) into a checked
+ * GenerateRequest. Which parameters apply comes from the model's row in models.ts.
  */
-import {
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { ParameterError, buildGenerateRequest, getModel, type GenerateRequest, type SourceImageInput } from '../helpers/validation';
-import { ensureNodeError } from '../transport';
+import { ParameterError } from '../helpers/parameterError';
+import { buildGenerateRequest, getModel, type GenerateRequest, type SourceImageInput } from '../helpers/validation';
 
 function parameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
 	return ctx.getNodeParameter(name, itemIndex, fallback as never) as unknown;
@@ -58,26 +53,4 @@ export async function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: num
 		imageUrl: optional('imageUrl', hasSources),
 		sourceImages: names.trim() ? await readSourceImages(ctx, itemIndex, names) : [],
 	});
-}
-
-/**
- * Runs `read` for every item before anything is sent. Returns per item either its value or,
- * under Continue On Fail, its error item; without it, the first bad item throws.
- */
-export async function readAllItems<T>(
-	ctx: IExecuteFunctions,
-	read: (itemIndex: number) => Promise<T> | T,
-): Promise<Array<T | INodeExecutionData[]>> {
-	const items = ctx.getInputData();
-	const out: Array<T | INodeExecutionData[]> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			out.push(await read(itemIndex));
-		} catch (caught) {
-			const error = ensureNodeError(ctx, caught, itemIndex);
-			if (!ctx.continueOnFail()) throw error;
-			out.push([{ json: { error: error.message } as IDataObject, pairedItem: { item: itemIndex } }]);
-		}
-	}
-	return out;
 }

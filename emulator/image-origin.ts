@@ -1,0 +1,98 @@
+/**
+ * The image origin: GET|HEAD /images/<taskid>/<index>.png, no auth. Serves the real PNG file of a
+ * completed, live task (png.ts), streamed with back-pressure; `slow` delays it, or with `trickle`
+ * spreads the body over the delay.
+ */
+import type { EventEmitter } from 'node:events';
+import type * as http from 'node:http';
+
+import { readBody } from './body';
+import type { Fault, FaultQueue } from './faults';
+import { imagePieces, planImage } from './png';
+import type { Reply } from './replies';
+import type { EmulatedTask } from './tasks';
+import type { RecordedRequest } from './types';
+
+/** What the image origin needs of the emulator's servers (see server.ts). */
+export interface ImageOriginHost {
+	readonly closed: boolean;
+	readonly tasks: Map<string, EmulatedTask>;
+	readonly faultQueue: FaultQueue;
+	readonly events: EventEmitter;
+	record(origin: 'api' | 'images', req: http.IncomingMessage, path: string): RecordedRequest;
+	applyTransportFault(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest, fault: Fault): boolean;
+	delay(ms: number): Promise<void>;
+	drained(res: http.ServerResponse): Promise<void>;
+	send(res: http.ServerResponse, rec: RecordedRequest, reply: Reply): void;
+}
+
+export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	const path = new URL(req.url ?? '/', 'http://x').pathname;
+	const rec = host.record('images', req, path);
+	// Every request to this origin counts as endpoint 'image' (so faults aimed at 'image' hit it).
+	rec.endpoint = 'image';
+	const body = await readBody(req);
+	if (host.closed) return;
+	rec.rawBodySize = body?.length ?? 0;
+
+	const fault = host.faultQueue.takeTransportFault('image');
+	let slow: Extract<Fault, { kind: 'slow' }> | undefined;
+	if (fault) {
+		rec.fault = fault;
+		if (host.applyTransportFault(req, res, rec, fault)) return;
+		if (fault.kind === 'slow') slow = fault;
+	}
+	const notFound = (): Reply => ({ status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('Not found') });
+	if (req.method !== 'GET' && req.method !== 'HEAD') {
+		if (slow) await host.delay(slow.delayMs);
+		host.send(res, rec, { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('Method not allowed') });
+		return;
+	}
+	const m = /^\/images\/([^/]+)\/(\d+)\.png$/.exec(path);
+	const task = m ? host.tasks.get(m[1]) : undefined;
+	const index = m ? Number(m[2]) : -1;
+	if (!task || !task.servesImage(index)) {
+		if (slow) await host.delay(slow.delayMs);
+		host.send(res, rec, notFound());
+		return;
+	}
+	const plan = planImage(task.taskid, index, task.image);
+	if (slow && !slow.trickle) await host.delay(slow.delayMs);
+	if (res.destroyed || host.closed) return;
+	rec.response = { status: 200 };
+	res.writeHead(200, {
+		'content-type': 'image/png',
+		'content-length': String(plan.size),
+		'cache-control': 'no-store',
+	});
+	if (req.method === 'HEAD') {
+		res.end();
+		host.events.emit('request', rec);
+		return;
+	}
+	// Stream the shared pieces with back-pressure; with slow+trickle, spread the body over delayMs in
+	// ~10 steps. Each step waits *before* it is written, so the last byte leaves no sooner than
+	// delayMs after the headers (waiting after each step would skip the wait of a short last step).
+	const stepBytes = slow?.trickle ? Math.max(1, Math.ceil(plan.size / 10)) : Infinity;
+	const stepDelay = slow?.trickle ? slow.delayMs / Math.ceil(plan.size / stepBytes) : 0;
+	let inStep = 0;
+	for (const piece of imagePieces(plan)) {
+		let off = 0;
+		while (off < piece.length) {
+			if (res.destroyed || host.closed) return;
+			if (stepDelay > 0 && inStep === 0) {
+				await host.delay(stepDelay);
+				if (res.destroyed || host.closed) return;
+			}
+			const end = Math.min(piece.length, off + (stepBytes === Infinity ? piece.length : stepBytes - inStep));
+			const ok = res.write(off === 0 && end === piece.length ? piece : piece.subarray(off, end));
+			inStep += end - off;
+			off = end;
+			if (inStep >= stepBytes) inStep = 0;
+			if (!ok) await host.drained(res);
+		}
+	}
+	if (res.destroyed || host.closed) return;
+	res.end();
+	host.events.emit('request', rec);
+}

@@ -1,0 +1,97 @@
+/**
+ * The emulator's public interface: the endpoint names, the request log's records and the
+ * `Emulator` handle that `startEmulator` resolves to. (Options and settings: settings.ts; faults:
+ * faults.ts; tasks: tasks.ts.)
+ */
+import type { EventEmitter } from 'node:events';
+
+import type { Fault, FaultTarget, QueuedFault } from './faults';
+import type { EmulatorOptions, EmulatorSettings } from './settings';
+import type { EmulatedTask } from './tasks';
+
+export interface RecordedFile {
+	field: string;
+	filename: string;
+	/** The part's Content-Type header exactly as sent; '' when the part had none. */
+	contentType: string;
+	size: number;
+	bytes: Buffer;
+}
+
+export type EndpointName =
+	| 'seedreamv45'
+	| 'seedreamv5'
+	| 'seedreamv4'
+	| 'zimage'
+	| 'infobytaskid'
+	| 'deleteimagestask'
+	| 'image';
+export type GenerateEndpoint = 'seedreamv45' | 'seedreamv5' | 'seedreamv4' | 'zimage';
+
+export const GENERATE_ENDPOINTS: readonly GenerateEndpoint[] = ['seedreamv45', 'seedreamv5', 'seedreamv4', 'zimage'];
+
+export function isGenerate(e: string): e is GenerateEndpoint {
+	return (GENERATE_ENDPOINTS as readonly string[]).includes(e);
+}
+
+export interface RecordedRequest {
+	seq: number;
+	/** Date.now() at arrival. */
+	time: number;
+	origin: 'api' | 'images';
+	method: string;
+	/** Path without the query string. */
+	path: string;
+	/** Raw request target (path + query). Addition to the brief. */
+	url: string;
+	/** Raw headers, lower-case names, including authorization if sent. */
+	headers: Record<string, string | string[] | undefined>;
+	contentType?: string;
+	/** Multipart (or urlencoded) text fields; repeated names keep all values in order. */
+	fields: Record<string, string[]>;
+	/** Multipart file parts in order. */
+	files: RecordedFile[];
+	/** Parsed JSON body (when the body was JSON and parsed). */
+	json?: unknown;
+	/** Why the body could not be parsed, if it could not. Addition to the brief. */
+	parseError?: string;
+	rawBodySize: number;
+	endpoint: EndpointName | 'control' | 'unknown';
+	/** The fault applied to this request, if any. Addition to the brief. */
+	fault?: Fault;
+	/** Set when the answer is sent; stays undefined for reset/hang faults and aborted requests. */
+	response?: { status: number; code?: number };
+}
+
+export interface Emulator {
+	/** API base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+	readonly url: string;
+	/** Image origin, e.g. http://127.0.0.1:41235 (no trailing slash). */
+	readonly imageOrigin: string;
+	readonly apiKey: string;
+	readonly noCreditsKey: string;
+	/** Current settings; change them with configure(). */
+	readonly options: Readonly<EmulatorSettings>;
+	configure(patch: Partial<EmulatorOptions>): void;
+	/** Every request to BOTH origins, in arrival order (control requests excluded). */
+	readonly log: RecordedRequest[];
+	apiRequests(endpoint?: FaultTarget): RecordedRequest[];
+	imageRequests(): RecordedRequest[];
+	clearLog(): void;
+	inject(target: FaultTarget, fault: Fault, times?: number): void;
+	clearFaults(): void;
+	/** Queued faults (inspection). Addition to the brief. */
+	readonly faults: readonly QueuedFault[];
+	/** Clear log, faults, tasks; credits back to the option. Settings are kept. */
+	reset(): void;
+	readonly tasks: Map<string, EmulatedTask>;
+	/** Every task not yet finished becomes finished (3, or 4 with failTask) now. */
+	completeAllNow(): void;
+	/** Remaining credits of apiKey (null = unlimited). Addition to the brief. */
+	readonly creditsLeft: number | null;
+	/** Exact bytes the image origin serves for image `index` of `taskid`. Addition to the brief. */
+	expectedImageBytes(taskid: string, index: number): Buffer;
+	/** Emits 'request' (RecordedRequest) when an answer was sent or the request ended. Addition. */
+	readonly events: EventEmitter;
+	close(): Promise<void>;
+}

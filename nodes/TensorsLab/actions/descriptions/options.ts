@@ -1,0 +1,129 @@
+/**
+ * The Options collections of the operations that submit or wait. Defaults come from the task-kind
+ * table (they differ between kinds of task) and OPTION_DEFAULTS; each operation adds its own
+ * resource/operation display options.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { OPTION_DEFAULTS, type TaskKind } from '../../taskKinds';
+
+// Named constants, so that n8n's lint rules see each default as a value.
+const { maxConcurrency: DEFAULT_MAX_CONCURRENCY, pollIntervalSeconds: DEFAULT_POLL_INTERVAL, binaryPropertyName: DEFAULT_BINARY_PROPERTY } =
+	OPTION_DEFAULTS;
+
+function maxConcurrency(): INodeProperties {
+	return {
+		displayName: 'Max Concurrency',
+		name: 'maxConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: OPTION_DEFAULTS.maxConcurrencyLimit, numberPrecision: 0 },
+		default: DEFAULT_MAX_CONCURRENCY,
+		description: 'How many items may have a task in flight at once (read from the first item)',
+	};
+}
+
+function requestTimeout(kind: TaskKind): INodeProperties {
+	const { requestTimeoutSeconds } = kind.defaults;
+	return {
+		displayName: 'Request Timeout (Seconds)',
+		name: 'requestTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: requestTimeoutSeconds,
+		description: 'How long one HTTP request may take, from sending it to the last byte of the answer',
+	};
+}
+
+/** Generate and Wait, Wait and Download. */
+export function waitOptions(kind: TaskKind): INodeProperties {
+	const { timeoutSeconds, maxSizeMb } = kind.defaults;
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Binary Property',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: DEFAULT_BINARY_PROPERTY,
+				description:
+					'Name of the binary property for the image. With "All Images in One Item" it is a prefix: data_0, data_1, ….',
+			},
+			{
+				displayName: 'Delete Task After Download',
+				name: 'deleteAfterDownload',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to delete the task at TensorsLab once its images are downloaded',
+			},
+			{
+				displayName: 'Download Images',
+				name: kind.optionNames.download,
+				type: 'boolean',
+				default: true,
+				description: 'Whether to download the images as binary data. Off returns only their URLs (kept by TensorsLab for about 24 hours).',
+			},
+			maxConcurrency(),
+			{
+				displayName: 'Max Image Size (MB)',
+				name: kind.optionNames.maxSizeMb,
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: maxSizeMb,
+				description: 'Downloads larger than this fail instead of filling memory or disk',
+			},
+			{
+				displayName: 'On Timeout',
+				name: 'onTimeout',
+				type: 'options',
+				options: [
+					{ name: 'Error', value: 'error', description: 'Fail the item; the message names the task ID to resume with Wait and Download' },
+					{ name: 'Return Pending', value: 'returnPending', description: 'Output {taskId, status: "pending"} and go on' },
+				],
+				default: 'error',
+			},
+			{
+				displayName: 'Output Mode',
+				name: 'outputMode',
+				type: 'options',
+				options: [
+					{ name: 'One Item per Image', value: 'itemPerImage' },
+					{ name: 'All Images in One Item', value: 'singleItem' },
+				],
+				default: 'itemPerImage',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_POLL_INTERVAL,
+				description: 'Seconds between status checks. 0 adapts: often at first, then less often for long tasks.',
+			},
+			requestTimeout(kind),
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: timeoutSeconds,
+				description: 'Longest time to wait for a task to finish',
+			},
+		],
+	};
+}
+
+/** Generate (submit only). */
+export function submitOptions(kind: TaskKind): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxConcurrency(), requestTimeout(kind)],
+	};
+}

@@ -1,0 +1,17 @@
+/** Reads the TensorsLab credential: the Base URL (normalised and checked) and the key. */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { normalizeBaseUrl } from '../helpers/baseUrl';
+
+export const CREDENTIAL_NAME = 'tensorsLabApi';
+
+export interface ApiTarget {
+	baseUrl: string;
+	apiKey: string;
+}
+
+/** Throws a ParameterError (parameter "baseUrl") for a Base URL that cannot be used. */
+export async function readCredential(ctx: IExecuteFunctions, itemIndex: number): Promise<ApiTarget> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME, itemIndex);
+	return { baseUrl: normalizeBaseUrl(credentials.baseUrl), apiKey: String(credentials.apiKey ?? '') };
+}

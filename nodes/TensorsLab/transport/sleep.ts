@@ -1,0 +1,70 @@
+/**
+ * Sleeping and deadlines that never outlive an abort. n8n 2.x's `sleep(ms, signal)` clears its
+ * timer when the signal aborts; n8n 1.x's `sleep` ignores a signal and offers `sleepWithAbort`
+ * instead. Whichever the running n8n has, no timer outlives an abort (a leftover timer would keep a
+ * finished `n8n execute` process alive).
+ */
+import * as n8nWorkflow from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+const sleepWithAbortOf1x = (n8nWorkflow as unknown as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> })
+	.sleepWithAbort;
+
+/** Resolves after `ms`; rejects as soon as `signal` aborts, and its timer is then gone. */
+export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+	if (typeof sleepWithAbortOf1x === 'function') return await sleepWithAbortOf1x(ms, signal);
+	return await sleep(ms, signal as never);
+}
+
+/** Thrown by `abortableSleep` when the execution is cancelled. */
+export class CancelledError extends Error {
+	readonly cancelled = true;
+
+	constructor() {
+		super('The execution was cancelled');
+		this.name = 'CancelledError';
+	}
+}
+
+/** Resolves after `ms`, or rejects with a CancelledError as soon as the signal aborts. */
+export async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	if (!signal) return await sleep(ms);
+	if (signal.aborted) throw new CancelledError();
+	const aborted = await sleepUnlessAborted(ms, signal).then(
+		() => false,
+		() => true,
+	);
+	if (aborted) throw new CancelledError();
+}
+
+/**
+ * An AbortSignal that fires after `ms`, and a way to drop its timer once the work is done, so no
+ * timer outlives a finished or cancelled request (AbortSignal.timeout's would, for minutes).
+ */
+export function startDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
+	const deadline = new AbortController();
+	const done = new AbortController();
+	sleepUnlessAborted(ms, done.signal).then(
+		() => deadline.abort(new Error('deadline')),
+		() => undefined, // cleared: the work finished first
+	);
+	return { signal: deadline.signal, clear: () => done.abort() };
+}
+
+/**
+ * Settles with `work`, or rejects with `onDeadline()` once `ms` have passed, whichever is first.
+ * n8n hands the HTTP client the execution's abort signal instead of ours, so a request cannot be
+ * cut off from here; its late answer is ignored instead. The HTTP client's own timeout fires only
+ * when the connection goes quiet, so this is what makes Request Timeout a limit on a whole request.
+ */
+export async function withDeadline<T>(work: Promise<T>, ms: number, onDeadline: () => unknown): Promise<T> {
+	const deadline = startDeadline(ms);
+	try {
+		return await new Promise<T>((resolve, reject) => {
+			deadline.signal.addEventListener('abort', () => reject(onDeadline()), { once: true });
+			work.then(resolve, reject);
+		});
+	} finally {
+		deadline.clear();
+	}
+}
