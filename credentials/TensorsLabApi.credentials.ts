@@ -1,10 +1,31 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+
+// n8n's type wants the rules all of one kind, but its credential tester goes through every rule
+// by its own type (responseCode on a failed request, responseSuccessBody on a successful one),
+// so both kinds are given: a redirect gets a message of ours, and so does code 9999.
+const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	...[300, 301, 302, 303, 307, 308].map(
+		(code): IAuthenticateRuleResponseCode => ({
+			type: 'responseCode',
+			properties: {
+				value: code,
+				message: `The Base URL answered with a redirect (HTTP ${code}), which is not followed so that the API key never reaches another host. Set the Base URL to the final address.`,
+			},
+		}),
+	),
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'code', value: 9999, message: 'TensorsLab refused the API key. Check the key and the Base URL.' },
+	},
+];
 
 export class TensorsLabApi implements ICredentialType {
 	name = 'tensorsLabApi';
@@ -53,24 +74,19 @@ export class TensorsLabApi implements ICredentialType {
 	// Deleting an empty list of tasks is authenticated, free, and changes nothing: a valid key
 	// answers code 1000, a wrong one is refused (HTTP 401, or code 9999 in the envelope, which the
 	// rule below turns into a failed test). A key that is merely out of credits (9000) is still a
-	// valid key, so it passes. The trailing slash of the Base URL is trimmed as the node does.
+	// valid key, so it passes.
+	// The Base URL is normalised as the node does it (helpers/baseUrl.ts: trimmed, trailing slashes
+	// removed; a unit test keeps the two in step). Redirects are not followed: n8n would carry the
+	// Authorization header to the next host, so a redirect is a failed test instead.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '/v1/images/deleteimagestask',
 			method: 'POST',
 			body: { taskids: [] },
 			json: true,
+			disableFollowRedirect: true,
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'code',
-					value: 9999,
-					message: 'TensorsLab refused the API key. Check the key and the Base URL.',
-				},
-			},
-		],
+		rules: TEST_RULES as ICredentialTestRequest['rules'],
 	};
 }

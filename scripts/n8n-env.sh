@@ -31,13 +31,13 @@ n8n_headers_version() {
 		"$1/include/node/node_version.h"
 }
 
-# npm ci when node_modules is missing or older than package-lock.json. --ignore-scripts because
-# n8n-core/n8n-workflow pull isolated-vm, whose install script compiles it and fails on Node < 24
-# (the libraries load without it); none of our other dev dependencies has an install step.
+# npm ci when node_modules is missing or older than package-lock.json. No install scripts (the
+# project's .npmrc says ignore-scripts=true, and says why): n8n-core/n8n-workflow pull isolated-vm,
+# whose install script compiles it and fails on Node < 24; the libraries load without it.
 ensure_project_deps() {
 	if [ ! -f "$REPO_ROOT/node_modules/.package-lock.json" ] ||
 		[ "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]; then
-		echo "[setup] installing the project's dependencies (npm ci --ignore-scripts)" >&2
+		echo "[setup] installing the project's dependencies (npm ci, about 30 s)" >&2
 		(cd "$REPO_ROOT" && npm ci --ignore-scripts --no-audit --no-fund >&2)
 	fi
 }

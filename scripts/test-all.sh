@@ -20,7 +20,15 @@ status=0
 npx --no-install jest --detectOpenHandles --json --outputFile="$results/unit.json" "$@" || status=1
 
 if [ "${TENSORSLAB_SKIP_E2E:-}" != "1" ] && [ -f test/e2e/jest.config.js ]; then
-	npx --no-install jest -c test/e2e/jest.config.js --runInBand --json --outputFile="$results/e2e.json" || status=1
+	# The pinned n8n runtimes, installed here rather than inside jest so that a first run shows its
+	# progress (the suite would otherwise install a missing one itself, silently). If one fails, the
+	# suite does not retry (TENSORSLAB_E2E_NO_INSTALL): that line's tests fail and say so.
+	IFS=',' read -r -a e2e_lines <<<"${TENSORSLAB_E2E_LINES:-2,1}"
+	for line in "${e2e_lines[@]}"; do
+		"$SCRIPT_DIR/install-n8n.sh" "$line" >/dev/null || status=1
+	done
+	TENSORSLAB_E2E_NO_INSTALL=1 npx --no-install jest -c test/e2e/jest.config.js --runInBand --json \
+		--outputFile="$results/e2e.json" || status=1
 fi
 
 node -e '

@@ -5,12 +5,34 @@
  * and the Task operations read this table; nothing else branches on the kind.
  * See docs/tensorslab-api.md ("Tasks").
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { sniffImageType } from './helpers/imageType';
+import type { TaskDetailName, TaskInfo } from './helpers/status';
+import { sniffVideoType } from './helpers/videoType';
 import type { DownloadKind } from './transport/download';
 
-export type TaskKindId = 'image';
+export type TaskKindId = 'image' | 'video';
 
-export type TaskStatusName = 'queued' | 'processing' | 'completed' | 'failed' | 'unknown';
+export const TASK_KIND_IDS: readonly TaskKindId[] = ['image', 'video'];
+
+export type TaskStatusName = 'queued' | 'processing' | 'uploading' | 'completed' | 'failed' | 'unknown';
+
+/** What the node sent for a task it submitted itself (null for a task ID given by the user). */
+export interface SentTask {
+	model: string | null;
+	prompt: string | null;
+}
+
+/** A file beside the results that the status answer may name (a video's last frame). */
+export interface ExtraFile {
+	/** The detail of the status answer that holds its URL. */
+	detail: TaskDetailName;
+	/** Binary property it is stored under, on the first output item of the task. */
+	binaryName: string;
+	result: DownloadKind;
+	fileName: (taskId: string) => string;
+}
 
 export interface TaskKind {
 	id: TaskKindId;
@@ -22,6 +44,11 @@ export interface TaskKind {
 	failureField: string;
 	/** Field of the status answer that holds the result URLs (an array). */
 	urlsField: string;
+	/** Fields of the status answer that hold the seed and the model. */
+	seedField: string;
+	modelField: string;
+	/** Further fields of the status answer: output name → answer field and type. */
+	details: Readonly<Partial<Record<TaskDetailName, { field: string; type: 'number' | 'string' }>>>;
 	/**
 	 * Status code → name. A code missing here (one the API adds later) is reported as 'unknown'
 	 * and, like every name but 'completed' and 'failed', waited on as still running.
@@ -31,6 +58,11 @@ export interface TaskKind {
 	result: DownloadKind;
 	/** The file name of result `index` of a task (made safe by the caller). */
 	fileName: (taskId: string, index: number) => string;
+	/** The JSON of the output item for result `index`. */
+	resultJson: (info: TaskInfo, index: number, url: string, sent: SentTask) => IDataObject;
+	extraFile?: ExtraFile;
+	/** Words for the results in labels and messages, and whether "All in One Item" is offered. */
+	noun: { one: string; many: string; title: string; titles: string; outputModes: boolean };
 	/** Option defaults that depend on the kind, in the units the options show. */
 	defaults: { timeoutSeconds: number; requestTimeoutSeconds: number; maxSizeMb: number };
 	/** Names of the options whose meaning is the same for every kind but whose label is not. */
@@ -45,6 +77,9 @@ export const TASK_KINDS: Readonly<Record<TaskKindId, TaskKind>> = {
 		statusField: 'image_status',
 		failureField: 'error_message',
 		urlsField: 'url',
+		seedField: 'origseed',
+		modelField: 'category',
+		details: { width: { field: 'width', type: 'number' }, height: { field: 'height', type: 'number' } },
 		statusNames: { 1: 'queued', 2: 'processing', 3: 'completed', 4: 'failed' },
 		result: {
 			label: 'result image',
@@ -54,11 +89,73 @@ export const TASK_KINDS: Readonly<Record<TaskKindId, TaskKind>> = {
 			sniff: sniffImageType,
 		},
 		fileName: (taskId, index) => `tensorslab-${taskId}-${index}.png`,
+		resultJson: (info, index, url, sent) => ({
+			taskId: info.taskId,
+			model: sent.model ?? info.category ?? null,
+			status: info.status,
+			index,
+			url,
+			width: info.width ?? null,
+			height: info.height ?? null,
+			seed: info.seed ?? null,
+			prompt: info.prompt ?? sent.prompt ?? null,
+		}),
+		noun: { one: 'image', many: 'images', title: 'Image', titles: 'Images', outputModes: true },
 		// 180 s is the reference's request timeout; result images are at most tens of MB (a 4K PNG).
 		defaults: { timeoutSeconds: 300, requestTimeoutSeconds: 180, maxSizeMb: 200 },
 		optionNames: { download: 'downloadImages', maxSizeMb: 'maxImageSizeMb' },
 	},
+	// See docs/video-api.md: the field names differ from the image API's (task_status, message, source).
+	video: {
+		id: 'video',
+		statusEndpoint: '/v1/video/infobytaskid',
+		deleteEndpoint: '/v1/video/deletevideotask',
+		statusField: 'task_status',
+		failureField: 'message',
+		urlsField: 'url',
+		seedField: 'seed',
+		modelField: 'source',
+		details: {
+			lastFrameUrl: { field: 'imageurl', type: 'string' },
+			duration: { field: 'duration', type: 'number' },
+			resolution: { field: 'resolution', type: 'string' },
+			ratio: { field: 'ratio', type: 'string' },
+			fps: { field: 'fps', type: 'number' },
+		},
+		// 5 (uploading): still running, the files are not downloadable yet.
+		statusNames: { 1: 'queued', 2: 'processing', 3: 'completed', 4: 'failed', 5: 'uploading' },
+		result: { label: 'result video', expected: 'an MP4 video', sizeOption: 'Max Video Size', fileType: 'video', sniff: sniffVideoType },
+		fileName: (taskId) => `tensorslab-${taskId}.mp4`,
+		resultJson: (info, _index, url, sent) => ({
+			taskId: info.taskId,
+			model: sent.model ?? info.category ?? null,
+			status: info.status,
+			url,
+			lastFrameUrl: info.lastFrameUrl ?? null,
+			duration: info.duration ?? null,
+			resolution: info.resolution ?? null,
+			ratio: info.ratio ?? null,
+			fps: info.fps ?? null,
+			seed: info.seed ?? null,
+			prompt: info.prompt ?? sent.prompt ?? null,
+		}),
+		extraFile: {
+			detail: 'lastFrameUrl',
+			binaryName: 'lastFrame',
+			result: { label: 'last frame image', expected: 'an image', sizeOption: 'Max Video Size', fileType: 'image', sniff: sniffImageType },
+			fileName: (taskId) => `tensorslab-${taskId}-last-frame.png`,
+		},
+		noun: { one: 'video', many: 'videos', title: 'Video', titles: 'Videos', outputModes: false },
+		// TensorsLab's client: 300 s per request and 1,800 s in all; a 15 s 1440p MP4 is tens of MB,
+		// so 2 GB is a cap against runaway downloads, not a size expected.
+		defaults: { timeoutSeconds: 1800, requestTimeoutSeconds: 300, maxSizeMb: 2048 },
+		optionNames: { download: 'downloadVideos', maxSizeMb: 'maxVideoSizeMb' },
+	},
 };
+
+export function isTaskKindId(value: unknown): value is TaskKindId {
+	return typeof value === 'string' && (TASK_KIND_IDS as readonly string[]).includes(value);
+}
 
 /** Defaults of the options that do not depend on the kind of task. */
 export const OPTION_DEFAULTS = {

@@ -467,7 +467,11 @@ function loadEmulator() {
 		transpileOnly: true,
 		project: path.join(REPO_ROOT, 'tsconfig.json'),
 	});
-	return require(path.join(REPO_ROOT, 'emulator'));
+	// emulator/ (test/emulator/ in checkouts from before the move).
+	const dir = [path.join(REPO_ROOT, 'emulator'), path.join(REPO_ROOT, 'test', 'emulator')].find((d) =>
+		fs.existsSync(path.join(d, 'index.ts')),
+	);
+	return require(dir || path.join(REPO_ROOT, 'emulator'));
 }
 
 /** A credential object for import:credentials. */

@@ -33,17 +33,7 @@ export interface WaitedTask {
 }
 
 function resultJson(info: TaskInfo, task: WaitedTask, index: number, url: string): IDataObject {
-	return {
-		taskId: info.taskId,
-		model: task.model ?? info.category ?? null,
-		status: info.status,
-		index,
-		url,
-		width: info.width ?? null,
-		height: info.height ?? null,
-		seed: info.seed ?? null,
-		prompt: info.prompt ?? task.prompt ?? null,
-	};
+	return task.kind.resultJson(info, index, url, { model: task.model, prompt: task.prompt ?? null });
 }
 
 /** Output items for a task that did not complete, or undefined when it did. */
@@ -59,7 +49,7 @@ export function unfinishedResults(ctx: IExecuteFunctions, task: WaitedTask, task
 	if (settings.onTimeout === 'returnPending') {
 		return [
 			{
-				json: { ...(outcome.info ? taskInfoToJson(outcome.info) : {}), taskId, status: 'pending', model: task.model ?? outcome.info?.category ?? null },
+				json: { ...(outcome.info ? taskInfoToJson(outcome.info, kind) : {}), taskId, status: 'pending', model: task.model ?? outcome.info?.category ?? null },
 				pairedItem: { item: itemIndex },
 			},
 		];
@@ -79,7 +69,7 @@ export async function completedResults(
 ): Promise<INodeExecutionData[]> {
 	const { settings, itemIndex, kind } = task;
 	if (info.urls.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), `Task ${info.taskId} completed but TensorsLab returned no image URLs`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `Task ${info.taskId} completed but TensorsLab returned no ${kind.noun.one} URLs`, { itemIndex });
 	}
 	const context: RequestContext = { signal, itemIndex, timeoutMs: settings.requestTimeoutMs };
 	const binaries: Array<IBinaryData | undefined> = [];
@@ -96,6 +86,7 @@ export async function completedResults(
 			binaries.push(file.binary);
 		}
 	}
+	const extra = settings.downloadResults ? await downloadExtraFile(ctx, kind, info, settings, context) : undefined;
 	let deleted: IDataObject = {};
 	if (settings.deleteAfterDownload) {
 		try {
@@ -114,6 +105,7 @@ export async function completedResults(
 		binaries.forEach((data, index) => {
 			if (data) binary[`${name}_${index}`] = data;
 		});
+		if (extra) binary[extra.name] = extra.binary;
 		return [
 			{
 				json: {
@@ -124,14 +116,34 @@ export async function completedResults(
 					images: info.urls.map((url, index) => ({ index, url, ...(binaries[index] ? { binaryPropertyName: `${name}_${index}` } : {}) })),
 					...deleted,
 				},
-				...(binaries.length ? { binary } : {}),
+				...(Object.keys(binary).length ? { binary } : {}),
 				pairedItem,
 			},
 		];
 	}
-	return info.urls.map((url, index) => ({
-		json: { ...resultJson(info, task, index, url), ...deleted },
-		...(binaries[index] ? { binary: { [name]: binaries[index] } } : {}),
-		pairedItem,
-	}));
+	return info.urls.map((url, index) => {
+		const binary: Record<string, IBinaryData> = binaries[index] ? { [name]: binaries[index] } : {};
+		if (index === 0 && extra) binary[extra.name] = extra.binary;
+		return { json: { ...resultJson(info, task, index, url), ...deleted }, ...(Object.keys(binary).length ? { binary } : {}), pairedItem };
+	});
+}
+
+/** The kind's extra file (a video's last frame) when the answer names one, fetched like the results. */
+async function downloadExtraFile(
+	ctx: IExecuteFunctions,
+	kind: TaskKind,
+	info: TaskInfo,
+	settings: WaitSettings,
+	context: RequestContext,
+): Promise<{ name: string; binary: IBinaryData } | undefined> {
+	const extra = kind.extraFile;
+	const url = extra ? info[extra.detail] : undefined;
+	if (!extra || typeof url !== 'string') return undefined;
+	const file = await downloadFile(ctx, url, {
+		...context,
+		maxBytes: settings.maxBytes,
+		kind: extra.result,
+		fileName: safeFileName(extra.fileName(info.taskId)),
+	});
+	return { name: extra.binaryName, binary: file.binary };
 }

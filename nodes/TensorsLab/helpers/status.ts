@@ -3,14 +3,25 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { TaskKind, TaskStatusName } from '../taskKinds';
 
-export interface TaskInfo {
+/** Fields of a status answer that only some kinds of task have (the row's `details`). */
+export interface TaskDetails {
+	width?: number;
+	height?: number;
+	lastFrameUrl?: string;
+	duration?: number;
+	resolution?: string;
+	ratio?: string;
+	fps?: number;
+}
+
+export type TaskDetailName = keyof TaskDetails;
+
+export interface TaskInfo extends TaskDetails {
 	/** Always the ID the node asked about: the answer's own `taskid` is not trusted. */
 	taskId: string;
 	statusCode: number | null;
 	status: TaskStatusName;
 	urls: string[];
-	width?: number;
-	height?: number;
 	seed?: number;
 	prompt?: string;
 	category?: string;
@@ -35,31 +46,35 @@ export function parseTaskInfo(kind: TaskKind, data: IDataObject, requestedTaskId
 	const statusCode = optionalNumber(data[kind.statusField]) ?? null;
 	const rawUrls = data[kind.urlsField];
 	const urls = Array.isArray(rawUrls) ? rawUrls.filter((u): u is string => typeof u === 'string' && u !== '') : [];
+	const details: Record<string, number | string | undefined> = {};
+	for (const [name, { field, type }] of Object.entries(kind.details)) {
+		details[name] = type === 'number' ? optionalNumber(data[field]) : optionalString(data[field]);
+	}
 	return {
 		taskId: requestedTaskId,
 		statusCode,
 		status: (statusCode !== null && kind.statusNames[statusCode]) || 'unknown',
 		urls,
-		width: optionalNumber(data.width),
-		height: optionalNumber(data.height),
-		seed: optionalNumber(data.origseed),
+		...(details as TaskDetails),
+		seed: optionalNumber(data[kind.seedField]),
 		prompt: optionalString(data.prompt),
-		category: optionalString(data.category),
+		category: optionalString(data[kind.modelField]),
 		startTime: optionalString(data.starttime),
 		errorMessage: optionalString(data[kind.failureField]),
 	};
 }
 
-/** JSON for the Get operation and for pending results. */
-export function taskInfoToJson(info: TaskInfo): IDataObject {
+/** JSON for the Get operation and for pending results: the common fields and the kind's details. */
+export function taskInfoToJson(info: TaskInfo, kind: TaskKind): IDataObject {
+	const details: IDataObject = {};
+	for (const name of Object.keys(kind.details) as TaskDetailName[]) details[name] = info[name] ?? null;
 	return {
 		taskId: info.taskId,
 		status: info.status,
 		statusCode: info.statusCode,
 		model: info.category ?? null,
 		urls: info.urls,
-		width: info.width ?? null,
-		height: info.height ?? null,
+		...details,
 		seed: info.seed ?? null,
 		prompt: info.prompt ?? null,
 		startTime: info.startTime ?? null,
