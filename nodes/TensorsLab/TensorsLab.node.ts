@@ -9,6 +9,7 @@ import {
 import * as image from './actions/image';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import * as video from './actions/video';
 
 export class TensorsLab implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,11 +35,13 @@ export class TensorsLab implements INodeType {
 				options: [
 					{ name: 'Image', value: 'image' },
 					{ name: 'Task', value: 'task' },
+					{ name: 'Video', value: 'video' },
 				],
 				default: 'image',
 			},
 			...image.description,
 			...task.description,
+			...video.description,
 		],
 	};
 

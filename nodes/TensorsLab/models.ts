@@ -1,13 +1,13 @@
 /**
  * What each TensorsLab model accepts, as data. The UI options (resolution dropdowns, which
  * fields show) and the validation that runs before any request both read this table, so adding
- * a model is one row here. Sources: ../shared/tensorslab-api-reference.md (primary) and the notes
- * beside it; where they differ, the row says which one we followed.
+ * a model is one row here. What each row follows, and the choices made where TensorsLab's sources
+ * differ, is in docs/tensorslab-api.md; where a row departs from the obvious reading it says why.
  */
 
 export type ModelId = 'seedreamv45' | 'seedreamv5' | 'seedreamv4' | 'zimage';
 
-export interface PixelBounds {
+interface PixelBounds {
 	/** Inclusive bounds on width × height. */
 	minPixels?: number;
 	maxPixels?: number;
@@ -128,9 +128,4 @@ export const MODEL_IDS = Object.keys(MODELS) as ModelId[];
 
 export function isModelId(value: unknown): value is ModelId {
 	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(MODELS, value);
-}
-
-/** The endpoint's model name from a task's `category`, e.g. for the output's `model` field. */
-export function modelFromCategory(category: unknown): ModelId | undefined {
-	return isModelId(category) ? category : undefined;
 }

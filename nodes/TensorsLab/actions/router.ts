@@ -6,8 +6,9 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, ty
 
 import * as image from './image';
 import * as task from './task';
+import * as video from './video';
 
-export interface OperationModule {
+interface OperationModule {
 	description: INodeProperties[];
 	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
 }
@@ -15,9 +16,10 @@ export interface OperationModule {
 const resources = {
 	image: image.operations,
 	task: task.operations,
+	video: video.operations,
 } satisfies Record<string, Record<string, OperationModule>>;
 
-export type Resource = keyof typeof resources;
+type Resource = keyof typeof resources;
 
 function isResource(value: string): value is Resource {
 	return Object.prototype.hasOwnProperty.call(resources, value);

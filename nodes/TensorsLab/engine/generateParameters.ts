@@ -11,7 +11,7 @@ function parameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fall
 	return ctx.getNodeParameter(name, itemIndex, fallback as never) as unknown;
 }
 
-async function readSourceImages(ctx: IExecuteFunctions, itemIndex: number, names: string): Promise<SourceImageInput[]> {
+export async function readSourceImages(ctx: IExecuteFunctions, itemIndex: number, names: string): Promise<SourceImageInput[]> {
 	const properties = names
 		.split(',')
 		.map((name) => name.trim())

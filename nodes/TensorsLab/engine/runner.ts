@@ -10,7 +10,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runPool } from '../helpers/pool';
 import { TaskPoller } from '../helpers/taskPoller';
-import type { GenerateRequest } from '../helpers/validation';
+import type { SubmitRequest } from '../helpers/multipart';
 import { ParameterError } from '../helpers/parameterError';
 import type { TaskKind } from '../taskKinds';
 import { fetchTaskInfo, submitTask } from '../transport/api';
@@ -23,16 +23,16 @@ import { readRunSettings, type SubmitSettings, type WaitSettings } from './setti
 
 /** What one item asks for. */
 export type TaskJob =
-	| { action: 'submit'; request: GenerateRequest; settings: SubmitSettings }
-	| { action: 'submitAndWait'; request: GenerateRequest; settings: WaitSettings }
+	| { action: 'submit'; request: SubmitRequest; settings: SubmitSettings }
+	| { action: 'submitAndWait'; request: SubmitRequest; settings: WaitSettings }
 	| { action: 'wait'; taskId: string; settings: WaitSettings };
 
-function promptOf(request: GenerateRequest): string | undefined {
+function promptOf(request: SubmitRequest): string | undefined {
 	return request.fields.find(([name]) => name === 'prompt')?.[1];
 }
 
 /** The note added to the first error: the tasks of this run that exist and cost credits. */
-export function createdTasksNote(taskIds: string[]): string {
+function createdTasksNote(taskIds: string[]): string {
 	return `Tasks already created in this run (their credits are spent; fetch them with Task → Wait and Download): ${taskIds.join(', ')}.`;
 }
 
@@ -78,7 +78,7 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 					const { request } = job;
 					results[index] = [
 						{
-							json: { taskId, model: request.model, status: 'queued', imageCount: request.imageCount, prompt: promptOf(request) },
+							json: { taskId, model: request.model, status: 'queued', ...(request.imageCount !== undefined ? { imageCount: request.imageCount } : {}), prompt: promptOf(request) },
 							pairedItem: { item: itemIndex },
 						},
 					];

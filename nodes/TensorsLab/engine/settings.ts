@@ -22,7 +22,7 @@ export interface WaitSettings extends SubmitSettings {
 	maxBytes: number;
 }
 
-export interface RunSettings {
+interface RunSettings {
 	maxConcurrency: number;
 }
 

@@ -42,10 +42,3 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
 	return SIGNATURES.find((signature) => signature.matches(bytes))?.type;
 }
-
-/** The file extension for an image MIME type, for names of images whose bytes we did not sniff. */
-export function extensionForMimeType(mimeType: string): string | undefined {
-	const essence = mimeType.split(';')[0].trim().toLowerCase();
-	if (essence === 'image/jpg') return 'jpg';
-	return SIGNATURES.find((signature) => signature.type.mimeType === essence)?.type.extension;
-}

@@ -3,9 +3,20 @@
  * (no hand-written encoder, no form-data package). Each source image is its own `sourceImage`
  * part with its file name and type, as TensorsLab's client sends them.
  */
-import type { GenerateRequest } from './validation';
+import type { SourceImageFile } from './validation';
 
-export function toMultipart(request: GenerateRequest): FormData {
+/** A checked generate request of any kind of task (images, videos), as it is sent. */
+export interface SubmitRequest {
+	model: string;
+	endpoint: string;
+	/** Text fields in the order they are sent. */
+	fields: Array<[name: string, value: string]>;
+	files: SourceImageFile[];
+	/** Images the task will make, where the kind counts them (reported by Generate). */
+	imageCount?: number;
+}
+
+export function toMultipart(request: SubmitRequest): FormData {
 	const form = new FormData();
 	for (const [name, value] of request.fields) form.append(name, value);
 	for (const file of request.files) {

@@ -21,7 +21,7 @@ export type WaitOutcome =
 	| { kind: 'failed'; info: TaskInfo; waitedMs: number; polls: number }
 	| { kind: 'timeout'; info?: TaskInfo; waitedMs: number; polls: number };
 
-export interface TaskPollerDeps {
+interface TaskPollerDeps {
 	fetchStatus: (taskId: string) => Promise<TaskInfo>;
 	/** Sleeps, or rejects when `signal` aborts. */
 	sleep: (ms: number, signal: AbortSignal) => Promise<void>;

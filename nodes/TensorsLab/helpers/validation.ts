@@ -120,7 +120,7 @@ export function resolveResolution(
 	);
 }
 
-function validateImageUrl(value: unknown): string {
+export function validateImageUrl(value: unknown): string {
 	if (typeof value !== 'string') {
 		throw new ParameterError('imageUrl', `Image URL must be text, got ${JSON.stringify(value)}`);
 	}
@@ -132,7 +132,7 @@ function validateImageUrl(value: unknown): string {
 	return url.href;
 }
 
-function validateSourceImage(image: SourceImageInput, index: number): SourceImageFile {
+export function validateSourceImage(image: SourceImageInput, index: number): SourceImageFile {
 	const sniffed = sniffImageType(image.bytes);
 	if (!sniffed) {
 		throw new ParameterError(

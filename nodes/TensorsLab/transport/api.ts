@@ -1,15 +1,14 @@
 /** The TensorsLab API calls the node makes: submit a task, ask its status, delete tasks. */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { toMultipart } from '../helpers/multipart';
+import { toMultipart, type SubmitRequest } from '../helpers/multipart';
 import { parseTaskInfo, type TaskInfo } from '../helpers/status';
-import type { GenerateRequest } from '../helpers/validation';
 import type { TaskKind } from '../taskKinds';
 import { OUTCOME_UNKNOWN_HINT } from './apiError';
 import { apiRequest, type RequestContext } from './request';
 
 /** Sends a generate request (spends credits; never repeated unless provably not processed). */
-export async function submitTask(ctx: IExecuteFunctions, request: GenerateRequest, context: RequestContext): Promise<string> {
+export async function submitTask(ctx: IExecuteFunctions, request: SubmitRequest, context: RequestContext): Promise<string> {
 	const data = await apiRequest(ctx, request.endpoint, () => toMultipart(request), 'submit', context);
 	const taskId = typeof data.taskid === 'string' ? data.taskid : '';
 	if (taskId === '') {

@@ -5,7 +5,7 @@ import { normalizeBaseUrl } from '../helpers/baseUrl';
 
 export const CREDENTIAL_NAME = 'tensorsLabApi';
 
-export interface ApiTarget {
+interface ApiTarget {
 	baseUrl: string;
 	apiKey: string;
 }

@@ -16,7 +16,7 @@ import { startDeadline } from './sleep';
 /** Redirects of a result URL followed before giving up (CDNs use one or two). */
 const MAX_REDIRECTS = 5;
 
-export interface DownloadOptions {
+interface DownloadOptions {
 	signal?: AbortSignal;
 	timeoutMs: number;
 	itemIndex: number;
@@ -38,7 +38,7 @@ export interface DownloadKind {
 	sniff: (head: Uint8Array) => ImageType | undefined;
 }
 
-export interface DownloadedFile {
+interface DownloadedFile {
 	binary: IBinaryData;
 	bytes: number;
 }

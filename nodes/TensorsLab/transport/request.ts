@@ -20,7 +20,7 @@ export interface RequestContext {
 }
 
 /** The HTTP body for a request: a fresh FormData for each attempt (a body is sent once). */
-export type RequestBody = (() => FormData) | IDataObject;
+type RequestBody = (() => FormData) | IDataObject;
 
 /**
  * Calls one API endpoint and returns the envelope's `data`. `submit` marks a generate request:

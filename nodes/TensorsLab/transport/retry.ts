@@ -19,7 +19,7 @@ const RETRY_AFTER_CAP_MS = 60_000;
 
 export type RequestKind = 'submit' | 'repeatable';
 
-export interface RetryContext {
+interface RetryContext {
 	signal?: AbortSignal;
 	timeoutMs: number;
 	itemIndex?: number;

@@ -11,13 +11,13 @@ const sleepWithAbortOf1x = (n8nWorkflow as unknown as { sleepWithAbort?: (ms: nu
 	.sleepWithAbort;
 
 /** Resolves after `ms`; rejects as soon as `signal` aborts, and its timer is then gone. */
-export async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
 	if (typeof sleepWithAbortOf1x === 'function') return await sleepWithAbortOf1x(ms, signal);
 	return await sleep(ms, signal as never);
 }
 
 /** Thrown by `abortableSleep` when the execution is cancelled. */
-export class CancelledError extends Error {
+class CancelledError extends Error {
 	readonly cancelled = true;
 
 	constructor() {

@@ -37,6 +37,7 @@ function requestTimeout(kind: TaskKind): INodeProperties {
 /** Generate and Wait, Wait and Download. */
 export function waitOptions(kind: TaskKind): INodeProperties {
 	const { timeoutSeconds, maxSizeMb } = kind.defaults;
+	const { one, many, title, titles, outputModes } = kind.noun;
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -49,26 +50,27 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: DEFAULT_BINARY_PROPERTY,
-				description:
-					'Name of the binary property for the image. With "All Images in One Item" it is a prefix: data_0, data_1, ….',
+				description: outputModes
+					? `Name of the binary property for the ${one}. With "All ${titles} in One Item" it is a prefix: data_0, data_1, ….`
+					: `Name of the binary property for the ${one}`,
 			},
 			{
 				displayName: 'Delete Task After Download',
 				name: 'deleteAfterDownload',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to delete the task at TensorsLab once its images are downloaded',
+				description: `Whether to delete the task at TensorsLab once its ${many} are downloaded`,
 			},
 			{
-				displayName: 'Download Images',
+				displayName: `Download ${titles}`,
 				name: kind.optionNames.download,
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download the images as binary data. Off returns only their URLs (kept by TensorsLab for about 24 hours).',
+				description: `Whether to download the ${many} as binary data. Off returns only their URLs (kept by TensorsLab for about 24 hours).`,
 			},
 			maxConcurrency(),
 			{
-				displayName: 'Max Image Size (MB)',
+				displayName: `Max ${title} Size (MB)`,
 				name: kind.optionNames.maxSizeMb,
 				type: 'number',
 				typeOptions: { minValue: 1 },
@@ -85,16 +87,20 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 				],
 				default: 'error',
 			},
-			{
-				displayName: 'Output Mode',
-				name: 'outputMode',
-				type: 'options',
-				options: [
-					{ name: 'One Item per Image', value: 'itemPerImage' },
-					{ name: 'All Images in One Item', value: 'singleItem' },
-				],
-				default: 'itemPerImage',
-			},
+			...(outputModes
+				? [
+						{
+							displayName: 'Output Mode',
+							name: 'outputMode',
+							type: 'options' as const,
+							options: [
+								{ name: 'One Item per Image', value: 'itemPerImage' },
+								{ name: 'All Images in One Item', value: 'singleItem' },
+							],
+							default: 'itemPerImage',
+						},
+					]
+				: []),
 			{
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',

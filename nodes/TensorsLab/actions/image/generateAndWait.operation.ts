@@ -15,7 +15,10 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	waitOptions(kind),
 ]);
 
-/** Submits every item's task, waits for it and outputs its images. */
+/**
+ * Submits every item's task, waits for it and outputs its images.
+ * @public Called by actions/router.ts through the resource's operations table.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	// Every item is checked first: nothing is sent (and no credit spent) if any input is wrong.
 	const jobs = await readItems(this, async (itemIndex): Promise<TaskJob> => ({

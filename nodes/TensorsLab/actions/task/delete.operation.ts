@@ -3,10 +3,8 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { runEachItem } from '../../engine/eachItem';
 import { readItems } from '../../engine/readItems';
 import { parseTaskIds } from '../../helpers/taskIds';
-import { TASK_KINDS } from '../../taskKinds';
 import { deleteTasks } from '../../transport/api';
-
-const kind = TASK_KINDS.image;
+import { readTaskKind } from './taskType';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['delete'] } }, [
 	{
@@ -27,8 +25,12 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	},
 ]);
 
-/** One delete request per item, for all of that item's task IDs. */
+/**
+ * One delete request per item, for all of that item's task IDs.
+ * @public Called by actions/router.ts through the resource's operations table.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const kind = readTaskKind(this);
 	const reads = await readItems(this, (itemIndex) => ({
 		taskIds: parseTaskIds(this.getNodeParameter('taskIds', itemIndex)),
 		uid: String(this.getNodeParameter('uid', itemIndex, '') ?? '').trim() || undefined,

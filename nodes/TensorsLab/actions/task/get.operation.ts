@@ -4,10 +4,8 @@ import { runEachItem } from '../../engine/eachItem';
 import { readItems } from '../../engine/readItems';
 import { taskInfoToJson } from '../../helpers/status';
 import { parseTaskId } from '../../helpers/taskIds';
-import { TASK_KINDS } from '../../taskKinds';
 import { fetchTaskInfo } from '../../transport/api';
-
-const kind = TASK_KINDS.image;
+import { readTaskKind } from './taskType';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, [
 	{
@@ -21,14 +19,18 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	},
 ]);
 
-/** One status request per item. */
+/**
+ * One status request per item.
+ * @public Called by actions/router.ts through the resource's operations table.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const kind = readTaskKind(this);
 	const reads = await readItems(this, (itemIndex) => parseTaskId(this.getNodeParameter('taskId', itemIndex)));
 	return await runEachItem(
 		this,
 		reads,
 		async (taskId, itemIndex, signal) =>
-			taskInfoToJson(await fetchTaskInfo(this, kind, taskId, { signal, itemIndex, timeoutMs: kind.defaults.requestTimeoutSeconds * 1000 })),
+			taskInfoToJson(await fetchTaskInfo(this, kind, taskId, { signal, itemIndex, timeoutMs: kind.defaults.requestTimeoutSeconds * 1000 }), kind),
 		(taskId) => ({ taskId }),
 	);
 }

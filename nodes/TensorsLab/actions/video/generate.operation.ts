@@ -1,0 +1,27 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { readItems } from '../../engine/readItems';
+import { runTasks, type TaskJob } from '../../engine/runner';
+import { readSubmitSettings } from '../../engine/settings';
+import { readVideoRequest } from '../../engine/videoParameters';
+import { TASK_KINDS } from '../../taskKinds';
+import { submitOptions } from '../descriptions/options';
+import { videoFields } from '../descriptions/videoFields';
+
+const kind = TASK_KINDS.video;
+
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, [
+	...videoFields(),
+	submitOptions(kind),
+]);
+
+/** Submits every item's video task and returns the task IDs at once. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	// Every item is checked first: nothing is sent (and no credit spent) if any input is wrong.
+	const jobs = await readItems(this, async (itemIndex): Promise<TaskJob> => ({
+		action: 'submit',
+		request: await readVideoRequest(this, itemIndex),
+		settings: readSubmitSettings(this, kind, itemIndex),
+	}));
+	return await runTasks(this, kind, jobs);
+}
