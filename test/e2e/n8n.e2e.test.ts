@@ -18,6 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 import * as n8n from '../../scripts/lib/n8n-runtime';
@@ -432,6 +434,26 @@ describe.each(LINES)('n8n line %s', (line) => {
 			expect(byKey(WRONG_KEY).length).toBeGreaterThanOrEqual(1);
 			for (const r of byKey(WRONG_KEY)) expect(r.response?.status).toBe(401);
 			timings.push({ what: `credential test, wrong key: ${bad.message}`, ms: 0 });
+
+			// Issue 12 (1): a Base URL that redirects fails the Test with our message, and the
+			// second server never sees the request (n8n would have copied the key across hosts).
+			const second = await listen((_req, res) => res.end('{"code":1000}'));
+			const redirector = await listen((_req, res) => {
+				res.writeHead(302, { location: `${second.url}/v1/images/deleteimagestask` });
+				res.end();
+			});
+			try {
+				const redirected = await n8n.testCredential(server.url, cookie, { ...n8n.EXAMPLE_CREDENTIAL, data: { baseUrl: redirector.url } });
+				expect(redirected.status).toBe('Error');
+				// 2.x shows the credential's own message; 1.x n8n's generic "Request failed with
+				// status code 302" (its tester does not reach the responseCode rules there).
+				expect(redirected.message).toMatch(line === '2' ? /redirect/i : /redirect|status code 302/i);
+				expect(redirector.hits).toBeGreaterThanOrEqual(1);
+				expect(second.hits).toBe(0);
+			} finally {
+				await second.close();
+				await redirector.close();
+			}
 		} finally {
 			await server.stop();
 			printed.push(server.logs());
@@ -448,6 +470,24 @@ describe.each(LINES)('n8n line %s', (line) => {
 		timings.push({ what: `error reported (${what}): ${res.error?.message ?? '?'}`, ms: 0 });
 	}
 });
+
+/** A throwaway HTTP server on loopback that counts its requests. */
+async function listen(handler: http.RequestListener): Promise<{ url: string; hits: number; close: () => Promise<void> }> {
+	const state = { hits: 0 };
+	const server = http.createServer((req, res) => {
+		state.hits++;
+		handler(req, res);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		get hits() {
+			return state.hits;
+		},
+		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
 
 function sha(buf: Buffer): string {
 	return createHash('sha256').update(buf).digest('hex');
