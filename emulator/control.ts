@@ -71,7 +71,7 @@ export async function onControl(emu: Emulator, req: http.IncomingMessage, res: h
 				emu.configure(input as Partial<EmulatorOptions>);
 				return reply(200, { ok: true, options: emu.options, creditsLeft: emu.creditsLeft });
 			case 'GET /__emulator/tasks':
-				return reply(200, [...emu.tasks.values()].map((t) => t.toJSON()));
+				return reply(200, [...[...emu.tasks.values()].map((t) => t.toJSON()), ...[...emu.videoTasks.values()].map((t) => t.toJSON())]);
 			case 'POST /__emulator/complete-all':
 				emu.completeAllNow();
 				return reply(200, { ok: true });

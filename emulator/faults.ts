@@ -4,7 +4,7 @@
  * How a fault acts is where it acts: transport faults in server.ts and image-origin.ts, behaviour
  * faults in api.ts (generate, status) and tasks.ts (the completed task's url[] and images).
  */
-import { isGenerate } from './types';
+import { isGenerate, isVideoGenerate } from './types';
 import type { EndpointName, RecordedRequest } from './types';
 
 export type FaultTarget = EndpointName | 'generate' | '*';
@@ -37,21 +37,23 @@ const GENERATE_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['failTask', 
 const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['unknownStatus']);
 const FAULT_TARGETS: ReadonlySet<string> = new Set<string>([
 	'seedreamv45', 'seedreamv5', 'seedreamv4', 'zimage', 'infobytaskid', 'deleteimagestask', 'image', 'generate', '*',
+	'seedancev2', 'seedancev15pro', 'seedancev1profast', 'videoinfobytaskid', 'deletevideotask', 'video',
 ]);
 
 /** Does a fault queued for `target` match a request to `endpoint`? '*' matches every non-control request of both origins. */
 export function targetMatches(target: FaultTarget, endpoint: RecordedRequest['endpoint']): boolean {
 	if (endpoint === 'control') return false;
 	if (target === '*') return true;
-	if (target === 'generate') return isGenerate(endpoint);
+	// 'generate' covers the image and the video generate endpoints.
+	if (target === 'generate') return isGenerate(endpoint) || isVideoGenerate(endpoint);
 	return target === endpoint;
 }
 
 /** Can a fault of this kind take effect on this endpoint at all? */
 function kindApplies(kind: FaultKind, endpoint: RecordedRequest['endpoint']): boolean {
 	if (TRANSPORT_FAULTS.has(kind)) return true;
-	if (GENERATE_FAULTS.has(kind)) return isGenerate(endpoint);
-	if (STATUS_FAULTS.has(kind)) return endpoint === 'infobytaskid';
+	if (GENERATE_FAULTS.has(kind)) return isGenerate(endpoint) || isVideoGenerate(endpoint);
+	if (STATUS_FAULTS.has(kind)) return endpoint === 'infobytaskid' || endpoint === 'videoinfobytaskid';
 	return false;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The image origin: GET|HEAD /images/<taskid>/<index>.png, no auth. Serves the real PNG file of a
- * completed, live task (png.ts), streamed with back-pressure; `slow` delays it, or with `trickle`
+ * completed, live task (png.ts), and for video tasks /videos/<taskid>.mp4 (mp4.ts) and
+ * /videos/<taskid>/last-frame.png, streamed with back-pressure; `slow` delays it, or with `trickle`
  * spreads the body over the delay.
  */
 import type { EventEmitter } from 'node:events';
@@ -8,15 +9,18 @@ import type * as http from 'node:http';
 
 import { readBody } from './body';
 import type { Fault, FaultQueue } from './faults';
+import { planVideo, videoPieces } from './mp4';
 import { imagePieces, planImage } from './png';
 import type { Reply } from './replies';
 import type { EmulatedTask } from './tasks';
 import type { RecordedRequest } from './types';
+import type { EmulatedVideoTask } from './video';
 
 /** What the image origin needs of the emulator's servers (see server.ts). */
 export interface ImageOriginHost {
 	readonly closed: boolean;
 	readonly tasks: Map<string, EmulatedTask>;
+	readonly videoTasks: Map<string, EmulatedVideoTask>;
 	readonly faultQueue: FaultQueue;
 	readonly events: EventEmitter;
 	record(origin: 'api' | 'images', req: http.IncomingMessage, path: string): RecordedRequest;
@@ -29,13 +33,14 @@ export interface ImageOriginHost {
 export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 	const path = new URL(req.url ?? '/', 'http://x').pathname;
 	const rec = host.record('images', req, path);
-	// Every request to this origin counts as endpoint 'image' (so faults aimed at 'image' hit it).
-	rec.endpoint = 'image';
+	// Every request to this origin counts as endpoint 'image' (so faults aimed at 'image' hit it),
+	// except the video files under /videos/, which count as 'video'.
+	rec.endpoint = path.startsWith('/videos/') ? 'video' : 'image';
 	const body = await readBody(req);
 	if (host.closed) return;
 	rec.rawBodySize = body?.length ?? 0;
 
-	const fault = host.faultQueue.takeTransportFault('image');
+	const fault = host.faultQueue.takeTransportFault(rec.endpoint);
 	let slow: Extract<Fault, { kind: 'slow' }> | undefined;
 	if (fault) {
 		rec.fault = fault;
@@ -48,20 +53,18 @@ export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMe
 		host.send(res, rec, { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('Method not allowed') });
 		return;
 	}
-	const m = /^\/images\/([^/]+)\/(\d+)\.png$/.exec(path);
-	const task = m ? host.tasks.get(m[1]) : undefined;
-	const index = m ? Number(m[2]) : -1;
-	if (!task || !task.servesImage(index)) {
+	const file = servedFile(host, path);
+	if (!file) {
 		if (slow) await host.delay(slow.delayMs);
 		host.send(res, rec, notFound());
 		return;
 	}
-	const plan = planImage(task.taskid, index, task.image);
+	const plan = file.plan;
 	if (slow && !slow.trickle) await host.delay(slow.delayMs);
 	if (res.destroyed || host.closed) return;
 	rec.response = { status: 200 };
 	res.writeHead(200, {
-		'content-type': 'image/png',
+		'content-type': file.contentType,
 		'content-length': String(plan.size),
 		'cache-control': 'no-store',
 	});
@@ -76,7 +79,7 @@ export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMe
 	const stepBytes = slow?.trickle ? Math.max(1, Math.ceil(plan.size / 10)) : Infinity;
 	const stepDelay = slow?.trickle ? slow.delayMs / Math.ceil(plan.size / stepBytes) : 0;
 	let inStep = 0;
-	for (const piece of imagePieces(plan)) {
+	for (const piece of file.pieces) {
 		let off = 0;
 		while (off < piece.length) {
 			if (res.destroyed || host.closed) return;
@@ -95,4 +98,27 @@ export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMe
 	if (res.destroyed || host.closed) return;
 	res.end();
 	host.events.emit('request', rec);
+}
+
+/** The file at `path` if it is served now: an image of an image task, a video task's MP4 or last frame. */
+function servedFile(host: ImageOriginHost, path: string): { plan: { size: number }; pieces: Iterable<Buffer>; contentType: string } | undefined {
+	const image = /^\/images\/([^/]+)\/(\d+)\.png$/.exec(path);
+	if (image) {
+		const task = host.tasks.get(image[1]);
+		const index = Number(image[2]);
+		if (!task || !task.servesImage(index)) return undefined;
+		const plan = planImage(task.taskid, index, task.image);
+		return { plan, pieces: imagePieces(plan), contentType: 'image/png' };
+	}
+	const video = /^\/videos\/([^/]+?)(\.mp4|\/last-frame\.png)$/.exec(path);
+	const task = video ? host.videoTasks.get(video[1]) : undefined;
+	const lastFrame = video?.[2] !== '.mp4';
+	if (!task || !task.serves(lastFrame)) return undefined;
+	if (lastFrame) {
+		// The last frame: a PNG of the emulator's usual kind, 64×64, named after the task.
+		const plan = planImage(`${task.taskid}:last-frame`, 0, { width: 64, height: 64 });
+		return { plan, pieces: imagePieces(plan), contentType: 'image/png' };
+	}
+	const plan = planVideo(task.taskid, task.videoBytes);
+	return { plan, pieces: videoPieces(plan), contentType: 'video/mp4' };
 }

@@ -3,7 +3,8 @@
  * the benchmark, and trying the node without spending credits). See README.md in this folder.
  *
  * Two real HTTP servers on loopback:
- *  - the API origin (`url`): POST /v1/images/{seedreamv45,seedreamv5,seedreamv4,zimage},
+ *  - the API origin (`url`): POST /v1/images/{seedreamv45,seedreamv5,seedreamv4,zimage}, the
+ *    undocumented /v1/images/quickedit, the test-only /v1/images/seedreamv6,
  *    /v1/images/infobytaskid, /v1/images/deleteimagestask, plus unauthenticated control endpoints
  *    under /__emulator/ for out-of-process use;
  *  - the image origin (`imageOrigin`, a different port and therefore a different origin):
@@ -35,6 +36,10 @@ export type { Emulator, EndpointName, GenerateEndpoint, RecordedFile, RecordedRe
 export { validateFault } from './faults';
 export type { Fault, FaultKind, FaultTarget, QueuedFault } from './faults';
 export { EmulatedTask, peakTasksInFlight } from './tasks';
+export { EmulatedVideoTask } from './video';
+export { SAMPLE_MP4, expectedVideoBytes, parseBoxes } from './mp4';
+export { VIDEO_ENDPOINTS } from './types';
+export type { VideoEndpoint } from './types';
 export type { TaskFileInfo } from './tasks';
 export { serializeRecord } from './control';
 

@@ -26,6 +26,11 @@ const V45_RATIOS = ['9:16', '16:9', '3:4', '4:3', '1:1', '2:3', '3:2'];
 const V4_RATIOS = ['9:16', '16:9', '3:4', '4:3', '1:1'];
 /** Notes: zimage accepts these five ratios or W*H. */
 const ZIMAGE_RATIOS = ['9:16', '16:9', '1:1', '3:4', '4:3'];
+/**
+ * quickedit (undocumented; TensorsLab's own client): V4.5's ratios plus 21:9 and 9:21, 2K/4K, or WxH.
+ * CHOICE: no pixel bounds are known for it, so WxH is taken as given.
+ */
+const QUICKEDIT_RATIOS = [...V45_RATIOS, '21:9', '9:21'];
 
 /**
  * CHOICE: reported width/height for SeeDream ratios, at about 2K (≈4 MP, all inside the pixel
@@ -39,6 +44,8 @@ const SEEDREAM_RATIO_SIZES: Record<string, [number, number]> = {
 	'3:4': [1728, 2304],
 	'3:2': [2496, 1664],
 	'2:3': [1664, 2496],
+	'21:9': [3024, 1296],
+	'9:21': [1296, 3024],
 };
 /** CHOICE: reported width/height for zimage ratios, at about 1 MP (its default is 1024*1024). */
 const ZIMAGE_RATIO_SIZES: Record<string, [number, number]> = {
@@ -55,6 +62,11 @@ const ALLOWED_FIELDS: Record<GenerateEndpoint, readonly string[]> = {
 	seedreamv5: ['category', 'prompt', 'batchsize', 'resolution', 'sourceImage', 'imageUrl'],
 	seedreamv4: ['category', 'prompt', 'batchsize', 'resolution', 'sourceImage', 'imageUrl'],
 	zimage: ['prompt', 'resolution', 'seed', 'prompt_extend'],
+	// CHOICE (quickedit): no `category` and no `batchsize`, as TensorsLab's client sends it.
+	quickedit: ['prompt', 'resolution', 'sourceImage', 'imageUrl'],
+	// CHOICE: a test-only model (not TensorsLab's) with seedreamv45's rules, standing in for a model
+	// the node does not know yet; any other unknown model path answers 404.
+	seedreamv6: ['category', 'prompt', 'batchsize', 'resolution', 'sourceImage', 'imageUrl'],
 };
 
 /** A generate request that passed every rule, and what its task reports. */
@@ -144,8 +156,12 @@ export function checkGenerate(model: GenerateEndpoint, contentType: string | und
 			}
 			if (!ok) return refuse(`Parameter "imageUrl" must be an http(s) URL (got "${imageUrl}")`);
 		}
+		// CHOICE (quickedit): whether a source is required is not known; the strict reading needs one.
+		if (model === 'quickedit' && sources.length === 0 && imageUrl === undefined) {
+			return refuse('Parameter "sourceImage" or "imageUrl" is required for quickedit (the image to edit)');
+		}
 		const levels = model === 'seedreamv4' ? [] : ['2K', '4K'];
-		const ratios = model === 'seedreamv4' ? V4_RATIOS : V45_RATIOS;
+		const ratios = model === 'seedreamv4' ? V4_RATIOS : model === 'quickedit' ? QUICKEDIT_RATIOS : V45_RATIOS;
 		if (resolution === undefined) {
 			// Notes: default 2K for v45/v5. CHOICE: v4 (no documented default) also reports 2048x2048.
 			[width, height] = [2048, 2048];
@@ -156,11 +172,11 @@ export function checkGenerate(model: GenerateEndpoint, contentType: string | und
 		} else if (model !== 'seedreamv4') {
 			const rm = /^([1-9]\d*)x([1-9]\d*)$/.exec(resolution);
 			if (!rm) {
-				return refuse(`Parameter "resolution" must be one of ${V45_RATIOS.join(', ')}, 2K, 4K or WxH (lower-case x) for ${model} (got "${resolution}")`);
+				return refuse(`Parameter "resolution" must be one of ${ratios.join(', ')}, 2K, 4K or WxH (lower-case x) for ${model} (got "${resolution}")`);
 			}
 			[width, height] = [Number(rm[1]), Number(rm[2])];
 			const pixels = width * height;
-			if (pixels < MIN_PIXELS || pixels > MAX_PIXELS) {
+			if (model !== 'quickedit' && (pixels < MIN_PIXELS || pixels > MAX_PIXELS)) {
 				return refuse(`Parameter "resolution" ${resolution} has ${pixels} pixels; W*H must be between ${MIN_PIXELS} and ${MAX_PIXELS}`);
 			}
 		} else {

@@ -16,6 +16,7 @@ import { FaultQueue, targetMatches } from './faults';
 import type { Fault, FaultTarget, QueuedFault } from './faults';
 import { onImageRequest } from './image-origin';
 import type { ImageOriginHost } from './image-origin';
+import { expectedVideoBytes as mp4ExpectedBytes } from './mp4';
 import { expectedImageBytes as pngExpectedBytes } from './png';
 import type { ImageSpec } from './png';
 import { CODE_ERROR, envelope } from './replies';
@@ -23,8 +24,10 @@ import type { Reply } from './replies';
 import { patchSettings, resolveSettings } from './settings';
 import type { EmulatorOptions, EmulatorSettings } from './settings';
 import type { EmulatedTask } from './tasks';
-import { isGenerate } from './types';
+import { isGenerate, isVideoGenerate } from './types';
 import type { Emulator, EndpointName, RecordedRequest } from './types';
+import { handleVideoDelete, handleVideoGenerate, handleVideoStatus } from './video';
+import type { EmulatedVideoTask } from './video';
 
 /**
  * The `Emulator` handle. Members beyond that interface (settings, credits, faultQueue, closed and
@@ -34,6 +37,7 @@ import type { Emulator, EndpointName, RecordedRequest } from './types';
 export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 	readonly log: RecordedRequest[] = [];
 	readonly tasks = new Map<string, EmulatedTask>();
+	readonly videoTasks = new Map<string, EmulatedVideoTask>();
 	readonly events = new EventEmitter();
 	readonly faultQueue = new FaultQueue();
 	url = '';
@@ -141,6 +145,7 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 		this.clearLog();
 		this.clearFaults();
 		this.tasks.clear();
+		this.videoTasks.clear();
 		this.credits = this.settings.credits;
 	}
 
@@ -149,6 +154,11 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 		for (const t of this.tasks.values()) {
 			if (t.queuedUntil > now) t.queuedUntil = now;
 			if (t.doneAt > now) t.doneAt = now;
+		}
+		for (const t of this.videoTasks.values()) {
+			t.queuedUntil = Math.min(t.queuedUntil, now);
+			t.processingUntil = Math.min(t.processingUntil, now);
+			t.doneAt = Math.min(t.doneAt, now);
 		}
 	}
 
@@ -160,6 +170,10 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 			imageBytes: this.settings.imageBytes,
 		};
 		return pngExpectedBytes(taskid, index, spec);
+	}
+
+	expectedVideoBytes(taskid: string): Buffer {
+		return mp4ExpectedBytes(taskid, this.videoTasks.get(taskid)?.videoBytes ?? this.settings.videoBytes);
 	}
 
 	async close(): Promise<void> {
@@ -313,6 +327,9 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 		const m = /^\/v1\/images\/([A-Za-z0-9_]+)$/.exec(path);
 		const name = m?.[1] ?? '';
 		rec.endpoint = isGenerate(name) || name === 'infobytaskid' || name === 'deleteimagestask' ? (name as EndpointName) : 'unknown';
+		const video = /^\/v1\/video\/([A-Za-z0-9_]+)$/.exec(path)?.[1] ?? '';
+		if (isVideoGenerate(video) || video === 'deletevideotask') rec.endpoint = video;
+		if (video === 'infobytaskid') rec.endpoint = 'videoinfobytaskid';
 
 		const body = await readBody(req);
 		if (this.closed) return;
@@ -345,7 +362,8 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 
 	private handleApi(req: http.IncomingMessage, rec: RecordedRequest, parsed: ParsedBody): Reply {
 		if (rec.endpoint === 'unknown') {
-			// CHOICE: unknown paths (including /v1/images/quickedit, left out per the notes) → HTTP 404.
+			// CHOICE: unknown paths, a model the emulator does not know among them (what the real API
+			// answers there is undocumented), → HTTP 404 with a 9999 envelope.
 			return envelope(CODE_ERROR, `Not found: ${rec.method} ${rec.path}`, undefined, 404);
 		}
 		// Auth: exactly "Bearer <key>" (scheme case-insensitive as in RFC 6750). CHOICE: a raw key
@@ -363,6 +381,9 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 		if (isGenerate(rec.endpoint)) return handleGenerate(this, rec.endpoint, rec, parsed, key);
 		if (rec.endpoint === 'infobytaskid') return handleStatus(this, rec, parsed);
 		if (rec.endpoint === 'deleteimagestask') return handleDelete(this, rec, parsed);
+		if (isVideoGenerate(rec.endpoint)) return handleVideoGenerate(this, rec.endpoint, rec, parsed, key);
+		if (rec.endpoint === 'videoinfobytaskid') return handleVideoStatus(this, rec, parsed);
+		if (rec.endpoint === 'deletevideotask') return handleVideoDelete(this, rec, parsed);
 		return envelope(CODE_ERROR, `Not found: ${rec.path}`, undefined, 404);
 	}
 }

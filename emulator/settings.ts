@@ -31,6 +31,10 @@ export interface EmulatorOptions {
 	imageHeight?: number;
 	/** If set, each served PNG is padded (still a valid PNG) to about this many bytes, and streamed. */
 	imageBytes?: number | null;
+	/** Time a video task reports task_status 5 (uploading) after processing (default 20 ms). */
+	uploadingMs?: number;
+	/** If set, each served MP4 is padded (still a valid MP4) to exactly this many bytes; default the 2 KB sample. */
+	videoBytes?: number | null;
 	/**
 	 * Host name written into the URLs the emulator hands out (`url`, `imageOrigin`, task url[]).
 	 * Default: `host`, or 127.0.0.1 when listening on 0.0.0.0 / ::. (Addition to the brief, for
@@ -52,6 +56,8 @@ export interface EmulatorSettings {
 	imageWidth: number;
 	imageHeight: number;
 	imageBytes: number | null;
+	uploadingMs: number;
+	videoBytes: number | null;
 	publicHost: string;
 }
 
@@ -70,6 +76,8 @@ export function resolveSettings(options: EmulatorOptions): EmulatorSettings {
 		imageWidth: options.imageWidth ?? 64,
 		imageHeight: options.imageHeight ?? 64,
 		imageBytes: options.imageBytes ?? null,
+		uploadingMs: options.uploadingMs ?? 20,
+		videoBytes: options.videoBytes ?? null,
 		publicHost: options.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host),
 	};
 	checkSettings(settings);
@@ -90,6 +98,8 @@ export function patchSettings(current: EmulatorSettings, patch: Partial<Emulator
 	if (patch.imageWidth !== undefined) next.imageWidth = patch.imageWidth;
 	if (patch.imageHeight !== undefined) next.imageHeight = patch.imageHeight;
 	if ('imageBytes' in patch) next.imageBytes = patch.imageBytes || null;
+	if (patch.uploadingMs !== undefined) next.uploadingMs = patch.uploadingMs;
+	if ('videoBytes' in patch) next.videoBytes = patch.videoBytes || null;
 	checkSettings(next);
 	return next;
 }
@@ -101,6 +111,8 @@ function checkSettings(s: EmulatorSettings): void {
 	};
 	nonNegInt('queuedMs');
 	nonNegInt('processingMs');
+	nonNegInt('uploadingMs');
+	if (s.videoBytes !== null && (!Number.isFinite(s.videoBytes) || s.videoBytes < 0)) throw new Error('Emulator option videoBytes must be a number ≥ 0 or null');
 	for (const k of ['imageWidth', 'imageHeight'] as const) {
 		if (!Number.isInteger(s[k]) || s[k] < 1 || s[k] > 8192) throw new Error(`Emulator option ${k} must be an integer 1..8192`);
 	}

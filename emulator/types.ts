@@ -8,6 +8,7 @@ import type { EventEmitter } from 'node:events';
 import type { Fault, FaultTarget, QueuedFault } from './faults';
 import type { EmulatorOptions, EmulatorSettings } from './settings';
 import type { EmulatedTask } from './tasks';
+import type { EmulatedVideoTask } from './video';
 
 export interface RecordedFile {
 	field: string;
@@ -23,15 +24,35 @@ export type EndpointName =
 	| 'seedreamv5'
 	| 'seedreamv4'
 	| 'zimage'
+	| 'quickedit'
+	| 'seedreamv6'
 	| 'infobytaskid'
 	| 'deleteimagestask'
-	| 'image';
-export type GenerateEndpoint = 'seedreamv45' | 'seedreamv5' | 'seedreamv4' | 'zimage';
+	| 'image'
+	| VideoEndpoint
+	| 'videoinfobytaskid'
+	| 'deletevideotask'
+	| 'video';
+/**
+ * The image endpoints that create a task. `quickedit` is TensorsLab's undocumented quick edit;
+ * `seedreamv6` is not a TensorsLab model but a test-only stand-in for one the node does not know
+ * yet (rules.ts), so that "Other (by ID)" can be tested end to end.
+ */
+export type GenerateEndpoint = 'seedreamv45' | 'seedreamv5' | 'seedreamv4' | 'zimage' | 'quickedit' | 'seedreamv6';
 
-export const GENERATE_ENDPOINTS: readonly GenerateEndpoint[] = ['seedreamv45', 'seedreamv5', 'seedreamv4', 'zimage'];
+export const GENERATE_ENDPOINTS: readonly GenerateEndpoint[] = ['seedreamv45', 'seedreamv5', 'seedreamv4', 'zimage', 'quickedit', 'seedreamv6'];
 
 export function isGenerate(e: string): e is GenerateEndpoint {
 	return (GENERATE_ENDPOINTS as readonly string[]).includes(e);
+}
+
+/** The video generate endpoints, under /v1/video/ (see video.ts). */
+export type VideoEndpoint = 'seedancev2' | 'seedancev15pro' | 'seedancev1profast';
+
+export const VIDEO_ENDPOINTS: readonly VideoEndpoint[] = ['seedancev2', 'seedancev15pro', 'seedancev1profast'];
+
+export function isVideoGenerate(e: string): e is VideoEndpoint {
+	return (VIDEO_ENDPOINTS as readonly string[]).includes(e);
 }
 
 export interface RecordedRequest {
@@ -85,6 +106,10 @@ export interface Emulator {
 	/** Clear log, faults, tasks; credits back to the option. Settings are kept. */
 	reset(): void;
 	readonly tasks: Map<string, EmulatedTask>;
+	/** Video tasks, by task ID (a separate table: the video endpoints never see image tasks). */
+	readonly videoTasks: Map<string, EmulatedVideoTask>;
+	/** Exact bytes the file origin serves as the video of `taskid`. */
+	expectedVideoBytes(taskid: string): Buffer;
 	/** Every task not yet finished becomes finished (3, or 4 with failTask) now. */
 	completeAllNow(): void;
 	/** Remaining credits of apiKey (null = unlimited). Addition to the brief. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: the end-to-end suite against real n8n, both pinned lines by default
 # (TENSORSLAB_E2E_LINES=2 or 1 for one). Installs what is missing, builds, installs the n8n
-# runtimes (first time on a machine: about 7 min / 3.2 GB for 2.x and 4 min / 1.8 GB for 1.x, shared
+# runtimes (first time on a machine: about 6 min / 3.1 GB for 2.x and 4 min / 1.8 GB for 1.x, shared
 # by every clone), then runs jest with test/e2e/jest.config.js.
 # Extra arguments go to jest.
 set -euo pipefail

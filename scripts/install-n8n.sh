@@ -17,18 +17,21 @@
 # Why the extra steps:
 #  * n8n is installed with --ignore-scripts: some optional dependencies download binaries from
 #    outside the npm registry in their install scripts, which fails offline. The native modules
-#    n8n really needs are then rebuilt from source with the same Node binary that will run n8n
-#    (node-gyp, python3, make, g++), against that Node's headers:
-#      - sqlite3: n8n's database.
-#      - isolated-vm (2.x): n8n 2.x evaluates every expression ({{ ... }}) in its "vm" expression
-#        engine by default (N8N_EXPRESSION_ENGINE, @n8n/config), which runs them in an isolated-vm
-#        isolate; `n8n start`, `n8n execute` and `n8n import:workflow` initialise it at boot and
-#        exit if isolated-vm does not load. Every example workflow uses expressions, so the build
-#        is needed to run n8n 2.x as users run it. (Code nodes run in the task runner, which does
-#        not use isolated-vm.) On Node < 22 (the 1.x line here) it cannot build: those scripts run
-#        n8n with N8N_EXPRESSION_ENGINE=legacy.
-#    Both builds are cached in <root>/native-cache/, keyed by module version and Node ABI, and
-#    reused when a runtime is reinstalled.
+#    n8n really needs are then made to load with the Node binary that will run n8n:
+#      - sqlite3 (n8n's database): its prebuilt binaries are downloaded from outside the registry,
+#        so it is built from source (node-gyp, python3, make, g++) against that Node's headers.
+#      - isolated-vm (2.x): needed. n8n 2.x evaluates every expression ({{ ... }}) in its "vm"
+#        expression engine by default (N8N_EXPRESSION_ENGINE, @n8n/config), which runs them in
+#        an isolated-vm isolate; `n8n start`, `n8n execute` and `n8n import:workflow` initialise
+#        it at boot and exit if isolated-vm does not load, and every example uses expressions.
+#        (Code nodes run in the task runner, which does not use it.) But no build is needed:
+#        isolated-vm 7's npm package ships prebuilt binaries for Node 24 (prebuilds/: Linux x64
+#        and arm64, glibc and musl; macOS arm64; Windows x64), which it loads as they are. It is
+#        built from source only where none loads (its install script then compiles it twice,
+#        ~3 min on 2 cores). On Node < 22 (the 1.x line here) it cannot load at all: the scripts
+#        run that n8n with N8N_EXPRESSION_ENGINE=legacy.
+#    Builds are cached in <root>/native-cache/, keyed by module version and Node ABI, and reused
+#    when a runtime is reinstalled.
 #  * `npm start` passes the project's .npmrc setting ignore-scripts=true down to this script as
 #    npm_config_ignore_scripts; it is reset here, or `npm rebuild` would silently build nothing
 #    and the `node` package (Node 24) would not link its binary.
@@ -91,7 +94,7 @@ step() {
 			now=$(date +%s)
 			detail=""
 			if [ -n "$probe" ]; then detail="$($probe 2>/dev/null || true)"; fi
-			log "  ... $label: $(dur $((now - s0))) so far${detail:+; $detail} (first run: $(dur $((now - T0))) in all)"
+			log "  ... $label: $(dur $((now - s0))) so far${detail:+; $detail} ($(dur $((now - T0))) since the install began)"
 		done
 	) &
 	TICK_PID=$!
@@ -104,41 +107,52 @@ step() {
 	log "  $label: done in $(dur $(($(date +%s) - s0)))"
 }
 
+# Progress of npm install: the resolve phase writes nothing into node_modules; then the packages
+# are unpacked, and free disk space (cheap to read, unlike du) tells how far it got.
 probe_npm_install() {
-	local n
-	n=$(ls -A "$N8N_DIR/node_modules" 2>/dev/null | wc -l)
-	if [ "$n" -lt 50 ]; then
+	if [ ! -d "$N8N_DIR/node_modules" ]; then
 		echo "resolving the dependency tree (downloading package metadata)"
-	else
-		echo "$n packages unpacked so far"
+		return
 	fi
+	local now mb
+	now=$(avail_kb)
+	[ -n "$now" ] && [ -n "${STEP_AVAIL_KB:-}" ] || { echo "unpacking"; return; }
+	mb=$(((STEP_AVAIL_KB - now) / 1024))
+	if [ "$mb" -gt 0 ]; then echo "unpacking: $(gb "$mb") GB written so far (n8n is about $EXPECT_GB GB, plus npm's cache)"; else echo "unpacking"; fi
 }
 
 PROBE_MODULE=""
 probe_native() {
-	local n
-	n=$(find "$N8N_DIR/node_modules/$PROBE_MODULE/build" -name '*.o' 2>/dev/null | wc -l)
-	echo "$n source files compiled"
+	local dir="$N8N_DIR/node_modules/$PROBE_MODULE" n total
+	n=$(find "$dir/build" -name '*.o' 2>/dev/null | wc -l)
+	total=$(find "$dir/src" -name '*.cc' 2>/dev/null | wc -l)
+	# sqlite3 also compiles the SQLite amalgamation and an empty placeholder.
+	if [ "$PROBE_MODULE" = "sqlite3" ]; then total=$((total + 2)); fi
+	echo "$n of $total source files compiled"
 }
+
+avail_kb() { df -Pk "$N8N_RUNTIME_ROOT" 2>/dev/null | awk 'NR==2 {print $4}'; }
+gb() { printf '%d.%d' $(($1 / 1024)) $(($1 % 1024 * 10 / 1024)); } # MB -> "2.9"
 
 # --- measured figures, printed before a first install --------------------------------------------
 # Measured on 2026-12-02 on a new 2-core machine (AMD EPYC, npm cache empty): see the README's
 # "Two commands" section. Update them with the pinned versions.
+FIRST_RUN_MIN=6
 print_first_run_plan() {
 	log "First run on this machine: n8n $N8N_VERSION is not installed yet. It is installed once, into"
 	log "  $N8N_RUNTIME_ROOT"
 	log "  (shared by every clone of this repository; TENSORSLAB_N8N_RUNTIME_ROOT moves it), in steps:"
 	if [ "$LINE" = "2" ]; then
-		log "    1. Node $NODE24_VERSION for n8n, from the npm registry (about 190 MB)          ~10 s"
-		log "    2. npm install n8n $N8N_VERSION (about 2,400 packages)                      ~3 min"
-		log "    3. build isolated-vm from source (n8n 2.x's expression engine)         ~2 min"
-		log "    4. build sqlite3 from source (n8n's database)                           ~1-2 min"
-		log "  Measured: about 7 minutes on 2 cores and 3.2 GB of disk (plus about 0.9 GB of npm's"
-		log "  download cache); ~4 GB free needed."
+		log "    1. Node $NODE24_VERSION for n8n, from the npm registry (190 MB)     ~10 s"
+		log "    2. npm install of n8n $N8N_VERSION (2,363 packages, 2.9 GB)        ~3-4 min"
+		log "    3. build sqlite3 from source (n8n's database)                  ~1-2 min"
+		log "    (isolated-vm, n8n 2.x's expression engine, comes prebuilt: no build)"
+		log "  Measured on a 2-core machine: about $FIRST_RUN_MIN minutes in all; 3.1 GB of disk, plus"
+		log "  0.9 GB in npm's download cache (~4 GB free needed)."
 	else
-		log "    1. npm install n8n $N8N_VERSION (about 1,900 packages)                      ~2-3 min"
-		log "    2. build sqlite3 from source (n8n's database)                            ~1-2 min"
-		log "  Measured: about 4 minutes on 2 cores and 1.9 GB of disk; ~3 GB free needed."
+		log "    1. npm install of n8n $N8N_VERSION (1,919 packages, 1.8 GB)       ~2-3 min"
+		log "    2. build sqlite3 from source (n8n's database)                  ~1-2 min"
+		log "  Measured on a 2-core machine: about 4 minutes; 1.8 GB of disk (~3 GB free needed)."
 	fi
 	log "  Later runs, and other clones, reuse it and skip all of this."
 }
@@ -231,8 +245,11 @@ if command -v flock >/dev/null 2>&1; then
 	if runtime_works; then already_installed; fi
 fi
 
-print_first_run_plan
-avail_kb() { df -Pk "$N8N_RUNTIME_ROOT" 2>/dev/null | awk 'NR==2 {print $4}'; }
+if [ -f "$N8N_DIR/.npm-done" ] && [ -f "$N8N_DIR/node_modules/n8n/package.json" ]; then
+	log "finishing an earlier, unfinished install of n8n $N8N_VERSION in $N8N_DIR"
+else
+	print_first_run_plan
+fi
 avail_before=$(avail_kb || echo 0)
 need_gb=$([ "$LINE" = "2" ] && echo 4 || echo 3)
 if [ "${avail_before:-0}" -lt $((need_gb * 1024 * 1024)) ]; then
@@ -241,7 +258,7 @@ fi
 
 if [ "$LINE" = "2" ] && ! node24_ok; then
 	log "Node $NODE24_VERSION goes into $NODE24_DIR"
-	step "step 1/4: installing Node $NODE24_VERSION" "10 s" "" install_node24
+	step "step 1/3: installing Node $NODE24_VERSION" "10 s" "" install_node24
 fi
 
 # Two phases, each with a marker, so an interrupted or failed native build does not redo the
@@ -287,18 +304,33 @@ if [ -n "$NODE_HEADERS_DIR" ]; then
 	log "native modules build against $NODE_HEADERS_DIR"
 fi
 
-if [ "$LINE" = "2" ]; then n=2 total=4; else n=1 total=2; fi
+if [ "$LINE" = "2" ]; then n=2 total=3; else n=1 total=2; fi
 if [ ! -f "$N8N_DIR/.npm-done" ]; then
 	log "n8n $N8N_VERSION goes into $N8N_DIR"
-	step "step $n/$total: npm install of n8n $N8N_VERSION" "3 min" probe_npm_install npm_install_n8n
+	STEP_AVAIL_KB=$(avail_kb || echo 0)
+	EXPECT_GB=$([ "$LINE" = "2" ] && echo 2.9 || echo 1.8)
+	step "step $n/$total: npm install of n8n $N8N_VERSION" "3-4 min" probe_npm_install npm_install_n8n
 	touch "$N8N_DIR/.npm-done"
 fi
 
 node_major="$("$N8N_NODE" -p 'process.versions.node.split(".")[0]')"
+IVM_CHECK='const ivm = require("isolated-vm"); const i = new ivm.Isolate({ memoryLimit: 16 });
+if (i.compileScriptSync("6 * 7").runSync(i.createContextSync()) !== 42) process.exit(1); i.dispose();'
 if [ -d "$N8N_DIR/node_modules/isolated-vm" ] && [ "$node_major" -ge 22 ]; then
-	n=$((n + 1))
-	native_module isolated-vm 'require("isolated-vm")' \
-		"step $n/$total: building isolated-vm from source (n8n's expression engine)" "2 min"
+	ivm_dir="$N8N_DIR/node_modules/isolated-vm"
+	ivm_version="$("$N8N_NODE" -p "require('$ivm_dir/package.json').version")"
+	# A build/ folder (left by an interrupted source build) would be loaded before the prebuilt one.
+	if [ -d "$ivm_dir/build" ] && ! (cd "$N8N_DIR" && "$N8N_NODE" -e "$IVM_CHECK") >/dev/null 2>&1; then
+		rm -rf "$ivm_dir/build"
+	fi
+	if [ -d "$ivm_dir/build" ]; then
+		log "isolated-vm $ivm_version: the build in $ivm_dir/build loads and runs"
+	elif (cd "$N8N_DIR" && "$N8N_NODE" -e "$IVM_CHECK") >/dev/null 2>&1; then
+		log "isolated-vm $ivm_version: its prebuilt binary for Node $("$N8N_NODE" -v) loads and runs; nothing to build"
+	else
+		native_module isolated-vm "$IVM_CHECK" \
+			"extra step: building isolated-vm from source (no prebuilt binary loads here)" "3 min"
+	fi
 fi
 n=$((n + 1))
 native_module sqlite3 'require("sqlite3")' "step $n/$total: building sqlite3 from source (n8n's database)" "1-2 min"
@@ -313,7 +345,7 @@ touch "$N8N_DIR/.installed"
 avail_after=$(avail_kb || echo 0)
 used_mb=$(((${avail_before:-0} - ${avail_after:-0}) / 1024))
 disk=""
-if [ "$used_mb" -gt 0 ]; then disk="; free disk space went down by $((used_mb / 1024)).$((used_mb % 1024 * 10 / 1024)) GB"; fi
+if [ "$used_mb" -gt 0 ]; then disk="; free disk space went down by $(gb "$used_mb") GB"; fi
 log "n8n $N8N_VERSION installed in $(dur $(($(date +%s) - T0)))$disk."
 log "Later runs, and other clones on this machine, reuse $N8N_DIR."
 echo "N8N_RUNTIME $N8N_DIR $N8N_NODE"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone (`npm start`): install what is missing, build, install the pinned
-# n8n (first run on a machine only: about 7 minutes and 3.2 GB, with progress; shared by every clone,
+# n8n (first run on a machine only: about 6 minutes and 3.1 GB, with progress; shared by every clone,
 # see scripts/install-n8n.sh), then run scripts/start.js (n8n with this node, credential, examples,
 # owner login; the emulator unless TENSORSLAB_API_KEY is set) until Ctrl-C. Options and
 # environment: see start.js.

@@ -162,7 +162,7 @@ describe('auth', () => {
 	});
 
 	it('answers unknown paths with 404 and wrong methods with 405', async () => {
-		const r = await fetch(`${emu.url}/v1/images/quickedit`, { method: 'POST', headers: bearer(), body: form({ prompt: 'x' }) });
+		const r = await fetch(`${emu.url}/v1/images/nosuchmodel`, { method: 'POST', headers: bearer(), body: form({ prompt: 'x' }) });
 		expect(r.status).toBe(404);
 		expect(((await r.json()) as Envelope).code).toBe(9999);
 		const g = await fetch(`${emu.url}/v1/images/infobytaskid`, { headers: bearer() });
@@ -289,6 +289,28 @@ describe('generate validation', () => {
 		const id = await created('seedreamv45', { prompt: 'p' });
 		expect(id).toMatch(/^[a-z]{4}_[0-9a-f]{16}$/);
 		expect(emu.tasks.get(id)!.model).toBe('seedreamv45');
+	});
+
+	it('quickedit (undocumented): needs a source, takes 21:9, 9:21, levels and WxH, no category or batchsize', async () => {
+		const png = { bytes: Buffer.from('89504e470d0a1a0a', 'hex'), filename: 'in.png', type: 'image/png' };
+		await expectRefused(generate('quickedit', { prompt: 'remove the background' }), /sourceImage.*imageUrl.*required/);
+		await expectRefused(generate('quickedit', { prompt: 'p', batchsize: '1', imageUrl: 'https://x.test/a.png' }), /Unknown parameter "batchsize"/);
+		await expectRefused(generate('quickedit', { prompt: 'p', category: 'quickedit', imageUrl: 'https://x.test/a.png' }), /Unknown parameter "category"/);
+		await expectRefused(generate('quickedit', { prompt: 'p', resolution: '5:4', imageUrl: 'https://x.test/a.png' }), /resolution.*21:9/);
+		expect(emu.tasks.size).toBe(0);
+		const wide = await created('quickedit', { prompt: 'widen', resolution: '21:9' }, { files: [png] });
+		expect(await statusData(wide)).toMatchObject({ category: 'quickedit', width: 3024, height: 1296, prompt: 'widen' });
+		const small = await created('quickedit', { prompt: 'p', resolution: '640x480', imageUrl: 'https://x.test/a.png' });
+		expect(await statusData(small)).toMatchObject({ width: 640, height: 480 });
+		await finished(wide);
+		expect((await statusData(wide)).url).toEqual([`${emu.imageOrigin}/images/${wide}/0.png`]);
+	});
+
+	it('knows one test-only model, seedreamv6, with seedreamv45\'s rules; other model paths answer 404', async () => {
+		const id = await created('seedreamv6', { prompt: 'p', batchsize: '2', resolution: '16:9' });
+		expect(await statusData(id)).toMatchObject({ category: 'seedreamv6', width: 2560, height: 1440 });
+		await expectRefused(generate('seedreamv6', { prompt: 'p', resolution: '100x100' }), /pixels/);
+		expect((await generate('seedreamv7', { prompt: 'p' })).status).toBe(404);
 	});
 });
 

@@ -20,7 +20,7 @@ export class TensorsLab implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Generate images with TensorsLab (SeeDream V4.5, SeeDream V5 Lite, SeeDream V4, Z-Image): text-to-image and image-to-image, with the results as binary data',
+			'Generate images (SeeDream, Z-Image) and videos (SeeDance) with TensorsLab, from text or from images, with the results as binary data',
 		defaults: { name: 'TensorsLab' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

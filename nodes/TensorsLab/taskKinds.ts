@@ -8,6 +8,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { sniffImageType } from './helpers/imageType';
+import { LONG_TASK_SCHEDULE, type PollSchedule } from './helpers/pollSchedule';
 import type { TaskDetailName, TaskInfo } from './helpers/status';
 import { sniffVideoType } from './helpers/videoType';
 import type { DownloadKind } from './transport/download';
@@ -65,6 +66,8 @@ export interface TaskKind {
 	noun: { one: string; many: string; title: string; titles: string; outputModes: boolean };
 	/** Option defaults that depend on the kind, in the units the options show. */
 	defaults: { timeoutSeconds: number; requestTimeoutSeconds: number; maxSizeMb: number };
+	/** Adaptive polling (helpers/pollSchedule.ts) when no Poll Interval is set. */
+	poll: PollSchedule;
 	/** Names of the options whose meaning is the same for every kind but whose label is not. */
 	optionNames: { download: string; maxSizeMb: string };
 }
@@ -103,6 +106,10 @@ export const TASK_KINDS: Readonly<Record<TaskKindId, TaskKind>> = {
 		noun: { one: 'image', many: 'images', title: 'Image', titles: 'Images', outputModes: true },
 		// 180 s is the reference's request timeout; result images are at most tens of MB (a 4K PNG).
 		defaults: { timeoutSeconds: 300, requestTimeoutSeconds: 180, maxSizeMb: 200 },
+		// Tasks of seconds to a minute. Intervals of 1.5 × the lag aimed at, max(0.5 s, 10 % of the
+		// age), notice a task 0.75 × that late in the median: 7, 17 and 25 status requests for 5 s,
+		// 20 s and 60 s tasks (TensorsLab's own client polls every 1–5 s).
+		poll: { minMs: 750, maxMs: 10_000, growth: 0.15 },
 		optionNames: { download: 'downloadImages', maxSizeMb: 'maxImageSizeMb' },
 	},
 	// See docs/video-api.md: the field names differ from the image API's (task_status, message, source).
@@ -149,6 +156,8 @@ export const TASK_KINDS: Readonly<Record<TaskKindId, TaskKind>> = {
 		// TensorsLab's client: 300 s per request and 1,800 s in all; a 15 s 1440p MP4 is tens of MB,
 		// so 2 GB is a cap against runaway downloads, not a size expected.
 		defaults: { timeoutSeconds: 1800, requestTimeoutSeconds: 300, maxSizeMb: 2048 },
+		// Tasks of minutes: 40 % of the age up to 10 s, so a 10-minute task costs at most 70 requests.
+		poll: LONG_TASK_SCHEDULE,
 		optionNames: { download: 'downloadVideos', maxSizeMb: 'maxVideoSizeMb' },
 	},
 };

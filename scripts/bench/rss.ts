@@ -66,7 +66,7 @@ export interface RssOptions {
 }
 
 const WORKFLOW_ID = 'tlBenchRss000001';
-const RSS_HOOK = `'use strict';
+export const RSS_HOOK = `'use strict';
 const fs = require('node:fs');
 const out = process.env.TL_BENCH_RSS_DIR;
 if (out) process.on('exit', () => {
@@ -75,7 +75,7 @@ if (out) process.on('exit', () => {
 `;
 
 /** Builds the package from the current sources into `stage` and packs it. Returns the tarball. */
-async function buildAndPack(stage: string): Promise<string> {
+export async function buildAndPack(stage: string): Promise<string> {
 	const root = runtime.REPO_ROOT;
 	const pkgDir = path.join(stage, 'package');
 	mkdirSync(pkgDir, { recursive: true });
@@ -107,14 +107,20 @@ function findFiles(dir: string, match: (file: string) => boolean): string[] {
 	});
 }
 
-function dirBytes(dir: string): number {
+export function dirBytes(dir: string): number {
 	if (!existsSync(dir)) return 0;
 	return findFiles(dir, () => true).reduce((sum, file) => sum + statSync(file).size, 0);
 }
 
-function workflow(images: number, concurrency: number, credential: { id: string; name: string }): object {
+/** What the TensorsLab node of a bench workflow does (default: Generate and Wait, zimage). */
+export interface BenchNode {
+	id?: string;
+	parameters?: Record<string, unknown>;
+}
+
+export function workflow(images: number, concurrency: number, credential: { id: string; name: string }, bench: BenchNode = {}): object {
 	return {
-		id: WORKFLOW_ID,
+		id: bench.id ?? WORKFLOW_ID,
 		name: 'TensorsLab bench: many large images',
 		active: false,
 		settings: { executionOrder: 'v1' },
@@ -141,7 +147,7 @@ function workflow(images: number, concurrency: number, credential: { id: string;
 				type: 'n8n-nodes-tensorslab.tensorsLab',
 				typeVersion: 1,
 				position: [600, 0],
-				parameters: {
+				parameters: bench.parameters ?? {
 					resource: 'image',
 					operation: 'generateAndWait',
 					model: 'zimage',
@@ -160,10 +166,10 @@ function workflow(images: number, concurrency: number, credential: { id: string;
 }
 
 /** Runs `n8n execute --id` with the RSS hook; samples VmHWM of that very process meanwhile. */
-async function executeMeasured(rt: Runtime, env: NodeJS.ProcessEnv, hook: string, rssDir: string, timeoutMs: number) {
+export async function executeMeasured(rt: Runtime, env: NodeJS.ProcessEnv, hook: string, rssDir: string, timeoutMs: number, workflowId = WORKFLOW_ID) {
 	const brokerPort = String(await runtime.freePort());
 	const started = Date.now();
-	const child = spawn(rt.nodeBin, ['--require', hook, rt.n8nBin, 'execute', `--id=${WORKFLOW_ID}`], {
+	const child = spawn(rt.nodeBin, ['--require', hook, rt.n8nBin, 'execute', `--id=${workflowId}`], {
 		env: { ...env, N8N_RUNNERS_BROKER_PORT: brokerPort, TL_BENCH_RSS_DIR: rssDir },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -232,12 +238,12 @@ const get = (url) => new Promise((resolve, reject) => http.get(url, resolve).on(
 })().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
 `;
 
-async function plainNodeFloor(rt: Runtime, stage: string, urls: string[], concurrency: number): Promise<{ growthKb: number; concurrency: number }> {
+export async function plainNodeFloor(rt: Runtime, stage: string, urls: string[], concurrency: number, nodeArgs: string[] = []): Promise<{ growthKb: number; concurrency: number }> {
 	const script = path.join(stage, 'stream-floor.js');
 	writeFileSync(script, FLOOR_SCRIPT);
 	const dir = mkdtempSync(path.join(tmpdir(), 'tl-bench-floor-'));
 	try {
-		const res = await runtime.run(rt.nodeBin, [script, dir, String(concurrency), ...urls], { timeoutMs: 5 * 60 * 1000 });
+		const res = await runtime.run(rt.nodeBin, [...nodeArgs, script, dir, String(concurrency), ...urls], { timeoutMs: 5 * 60 * 1000 });
 		if (res.code !== 0) throw new Error(`stream-floor script failed: ${res.stderr.slice(-500)}`);
 		const { baseKb, peakKb } = JSON.parse(res.stdout) as { baseKb: number; peakKb: number };
 		return { growthKb: peakKb - baseKb, concurrency };

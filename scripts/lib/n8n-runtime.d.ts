@@ -142,3 +142,18 @@ export function tensorsLabCredential(opts: { id?: string; name?: string; apiKey:
 export function privateTempDir(prefix: string): { dir: string; cleanup(): void };
 /** The emulator (emulator/) loaded through ts-node (for the plain-JS scripts). */
 export function loadEmulator(): typeof import('../../emulator');
+
+// Shared by the e2e suites (test/e2e/*.e2e.test.ts).
+export function sha256(buf: Buffer): string;
+/** Of dir's sub-folders named prefix*, removes all but the `keep` (default 2) most recent. */
+export function pruneRuns(dir: string, prefix: string, keep?: number): void;
+/** npm pack into destDir, building dist/ first when it is missing (unless build is false). */
+export function buildAndPack(destDir: string, opts?: { build?: boolean }): Promise<string>;
+/** resolveRuntime(), installing the line with scripts/install-n8n.sh when missing (unless install is false). */
+export function ensureRuntime(line: string, opts?: { install?: boolean }): Promise<Runtime>;
+/** A binary's bytes: inline base64 (1.x default mode) or its file under <userFolder>/.n8n (2.x filesystem mode). */
+export function binaryBytes(userFolder: string, binary: N8nBinary): Buffer | undefined;
+/** Throws with the tail of n8n's output unless the execution succeeded. */
+export function assertExecutionOk(res: ExecuteResult): void;
+/** nodeOutput(), throwing when the node did not run. */
+export function requireNodeOutput(execution: N8nExecution | undefined, nodeName: string, opts?: { run?: number; output?: number }): N8nItem[];

@@ -479,6 +479,81 @@ function tensorsLabCredential({ id = EXAMPLE_CREDENTIAL.id, name = EXAMPLE_CREDE
 	return { id, name, type: 'tensorsLabApi', data: { apiKey, baseUrl } };
 }
 
+// ---- Shared by the e2e suites (test/e2e/*.e2e.test.ts) ----
+
+/** sha256 of a buffer, hex. */
+function sha256(buf) {
+	return require('node:crypto').createHash('sha256').update(buf).digest('hex');
+}
+
+/** Keeps <dir> from growing: of its sub-folders named <prefix>*, only the `keep` most recent stay. */
+function pruneRuns(dir, prefix, keep = 2) {
+	if (!fs.existsSync(dir)) return;
+	const runs = fs
+		.readdirSync(dir)
+		.filter((d) => d.startsWith(prefix))
+		.sort();
+	for (const old of runs.slice(0, runs.length - keep)) fs.rmSync(path.join(dir, old), { recursive: true, force: true });
+}
+
+/** Packs this repository into destDir, building dist/ first when it is missing (unless build is false). */
+async function buildAndPack(destDir, { build = true } = {}) {
+	const built = path.join(REPO_ROOT, 'dist', 'nodes', 'TensorsLab', 'TensorsLab.node.js');
+	if (!fs.existsSync(built)) {
+		if (!build) throw new Error('dist/ is missing: run `npm run build` first (scripts/e2e.sh does)');
+		const res = await run('npm', ['run', 'build'], { cwd: REPO_ROOT, env: process.env });
+		if (res.code !== 0) throw new Error(`npm run build failed:\n${res.stdout}\n${res.stderr}`);
+	}
+	return packProject(destDir);
+}
+
+/** Resolves a line's runtime, installing it with scripts/install-n8n.sh when missing and install is true. */
+async function ensureRuntime(line, { install = true } = {}) {
+	let rt = resolveRuntime(line);
+	if (rt.installed || !install) return rt;
+	const res = await run('bash', [path.join(REPO_ROOT, 'scripts', 'install-n8n.sh'), line], {
+		cwd: REPO_ROOT,
+		env: process.env,
+		timeoutMs: 45 * 60 * 1000,
+	});
+	if (res.code !== 0) throw new Error(`scripts/install-n8n.sh ${line} failed:\n${res.stderr.slice(-4000)}`);
+	rt = resolveRuntime(line);
+	return rt;
+}
+
+/**
+ * The bytes of a binary as n8n holds them: inline base64 (1.x's default mode) or a file in
+ * <userFolder>/.n8n/storage (2.x's filesystem mode, id "filesystem-v2:workflows/…").
+ * undefined when neither is found.
+ */
+function binaryBytes(userFolder, binary) {
+	if (binary.id && /^filesystem(-v2)?:/.test(binary.id)) {
+		const rel = binary.id.replace(/^filesystem(-v2)?:/, '');
+		const file = ['storage', 'binaryData'].map((d) => path.join(userFolder, '.n8n', d, rel)).find((f) => fs.existsSync(f));
+		return file ? fs.readFileSync(file) : undefined;
+	}
+	if (binary.data && !/^filesystem/.test(binary.data)) return Buffer.from(binary.data, 'base64');
+	return undefined;
+}
+
+/** Throws, with the tail of n8n's output, unless the `n8n execute` result is a success. */
+function assertExecutionOk(res) {
+	if (res.ok) return;
+	throw new Error(
+		`execution failed (exit ${res.code}): ${res.error?.message ?? 'no execution JSON'}\n--- stdout ---\n${res.stdout.slice(-4000)}\n--- stderr ---\n${res.stderr.slice(-4000)}`,
+	);
+}
+
+/** nodeOutput(), but throws (naming the nodes that ran) when the node did not run. */
+function requireNodeOutput(execution, nodeName, opts) {
+	const items = nodeOutput(execution, nodeName, opts);
+	if (!items) {
+		const ran = Object.keys(execution?.data?.resultData?.runData ?? {}).join(', ');
+		throw new Error(`node "${nodeName}" did not run; ran: ${ran}`);
+	}
+	return items;
+}
+
 module.exports = {
 	REPO_ROOT,
 	RUNTIME_ROOT,
@@ -508,6 +583,13 @@ module.exports = {
 	tensorsLabCredential,
 	privateTempDir,
 	loadEmulator,
+	sha256,
+	pruneRuns,
+	buildAndPack,
+	ensureRuntime,
+	binaryBytes,
+	assertExecutionOk,
+	requireNodeOutput,
 };
 
 // CLI for the shell scripts.

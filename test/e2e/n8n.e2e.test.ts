@@ -16,7 +16,6 @@
  * scripts/e2e.sh does both first. When run directly, missing pieces are installed/built here
  * (first install: ~10 min and ~2-3 GB per line) unless TENSORSLAB_E2E_NO_INSTALL=1.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,41 +52,11 @@ let tarball: string;
 
 const AUTO_INSTALL = process.env.TENSORSLAB_E2E_NO_INSTALL !== '1';
 
-/** Keeps .e2e/ from growing: only the two most recent earlier runs stay (for post-mortems). */
-function pruneOldRuns(): void {
-	const dir = path.dirname(RUN_ROOT);
-	if (!fs.existsSync(dir)) return;
-	const runs = fs
-		.readdirSync(dir)
-		.filter((d) => d.startsWith('run-'))
-		.sort();
-	for (const old of runs.slice(0, -2)) fs.rmSync(path.join(dir, old), { recursive: true, force: true });
-}
-
 beforeAll(async () => {
-	pruneOldRuns();
-	const built = path.join(n8n.REPO_ROOT, 'dist', 'nodes', 'TensorsLab', 'TensorsLab.node.js');
-	if (!fs.existsSync(built)) {
-		if (!AUTO_INSTALL) throw new Error('dist/ is missing: run `npm run build` first (scripts/e2e.sh does)');
-		const res = await n8n.run('npm', ['run', 'build'], { cwd: n8n.REPO_ROOT, env: process.env });
-		if (res.code !== 0) throw new Error(`npm run build failed:\n${res.stdout}\n${res.stderr}`);
-	}
-	tarball = await n8n.packProject(path.join(RUN_ROOT, 'pack'));
+	// Keeps .e2e/ from growing: only the two most recent earlier runs stay (for post-mortems).
+	n8n.pruneRuns(path.dirname(RUN_ROOT), 'run-');
+	tarball = await n8n.buildAndPack(path.join(RUN_ROOT, 'pack'), { build: AUTO_INSTALL });
 }, 300_000);
-
-/** Installs the runtime with scripts/install-n8n.sh when it is missing (idempotent). */
-async function ensureRuntime(line: string): Promise<Runtime> {
-	let runtime = n8n.resolveRuntime(line);
-	if (runtime.installed || !AUTO_INSTALL) return runtime;
-	const res = await n8n.run('bash', [path.join(n8n.REPO_ROOT, 'scripts', 'install-n8n.sh'), line], {
-		cwd: n8n.REPO_ROOT,
-		env: process.env,
-		timeoutMs: 45 * 60 * 1000,
-	});
-	if (res.code !== 0) throw new Error(`scripts/install-n8n.sh ${line} failed:\n${res.stderr.slice(-4000)}`);
-	runtime = n8n.resolveRuntime(line);
-	return runtime;
-}
 
 /** Example 1 rewired to another credential, as a separate workflow. */
 function variantOfExample1(id: string, name: string, credential: { id: string; name: string }): object {
@@ -121,32 +90,13 @@ describe.each(LINES)('n8n line %s', (line) => {
 	const execute = (id: string) => cli(`execute ${id}`, () => n8n.executeWorkflow(runtime, env, id)) as Promise<ExecuteResult>;
 
 	const expectSuccess = (res: ExecuteResult) => {
-		if (!res.ok) {
-			throw new Error(
-				`execution failed (exit ${res.code}): ${res.error?.message ?? 'no execution JSON'}\n--- stdout ---\n${res.stdout.slice(-4000)}\n--- stderr ---\n${res.stderr.slice(-4000)}`,
-			);
-		}
+		n8n.assertExecutionOk(res);
 		expect(res.code).toBe(0);
 		expect(res.execution?.status).toBe('success');
 	};
-	const output = (res: ExecuteResult, node: string): N8nItem[] => {
-		const items = n8n.nodeOutput(res.execution, node);
-		if (!items) throw new Error(`node "${node}" did not run; ran: ${Object.keys(res.execution?.data.resultData.runData ?? {}).join(', ')}`);
-		return items;
-	};
-	/**
-	 * The bytes of a binary as n8n holds them: inline base64 (1.x's default mode) or a file in
-	 * <N8N_USER_FOLDER>/.n8n/storage (2.x's filesystem mode, id "filesystem-v2:workflows/…").
-	 */
-	const binaryBytes = (binary: N8nBinary): Buffer | undefined => {
-		if (binary.id && /^filesystem(-v2)?:/.test(binary.id)) {
-			const rel = binary.id.replace(/^filesystem(-v2)?:/, '');
-			const file = ['storage', 'binaryData'].map((d) => path.join(userFolder, '.n8n', d, rel)).find((f) => fs.existsSync(f));
-			return file ? fs.readFileSync(file) : undefined;
-		}
-		if (binary.data && !/^filesystem/.test(binary.data)) return Buffer.from(binary.data, 'base64');
-		return undefined;
-	};
+	const output = (res: ExecuteResult, node: string): N8nItem[] => n8n.requireNodeOutput(res.execution, node);
+	/** The bytes of a binary as n8n holds them (inline in 1.x, a file in 2.x's filesystem mode). */
+	const binaryBytes = (binary: N8nBinary): Buffer | undefined => n8n.binaryBytes(userFolder, binary);
 	const outputFiles = () => fs.readdirSync(outputDir).sort();
 	const generateRequests = (): RecordedRequest[] => emu.apiRequests('generate');
 
@@ -194,7 +144,7 @@ describe.each(LINES)('n8n line %s', (line) => {
 	};
 
 	beforeAll(async () => {
-		runtime = await ensureRuntime(line);
+		runtime = await n8n.ensureRuntime(line, { install: AUTO_INSTALL });
 		if (!runtime.installed) {
 			throw new Error(`n8n ${runtime.version} is not installed in ${runtime.dir}: run scripts/install-n8n.sh ${line}`);
 		}
@@ -392,6 +342,27 @@ describe.each(LINES)('n8n line %s', (line) => {
 		report('no credits', res);
 	});
 
+	test('09 generate, then edit: the generated image goes to quick edit and comes back widened to 21:9', async () => {
+		const res = await execute(exampleId('09'));
+		expectSuccess(res);
+		const generated = output(res, 'Generate Image');
+		expectImages(generated, { model: 'seedreamv45', count: 1, width: 2048, height: 2048 });
+		const edited = output(res, 'Widen to 21:9');
+		expectImages(edited, { model: 'quickedit', count: 1, width: 3024, height: 1296 });
+		expect(edited[0].json.prompt).toBe('Extend the scene to the left and right into a wide panorama; keep the lighthouse unchanged');
+		expectWrittenPngs(/^edited-21x9-.*\.png$/, edited);
+
+		const gen = generateRequests();
+		expect(gen.map((r) => r.path)).toEqual(['/v1/images/seedreamv45', '/v1/images/quickedit']);
+		expect(gen[1].fields).toEqual({ prompt: ['Extend the scene to the left and right into a wide panorama; keep the lighthouse unchanged'], resolution: ['21:9'] });
+		expect(gen[1].files).toHaveLength(1);
+		const source = gen[1].files[0];
+		const generatedId = String(generated[0].json.taskId);
+		expect([source.field, source.filename, source.contentType]).toEqual(['sourceImage', `tensorslab-${generatedId}-0.png`, 'image/png']);
+		expect(sha(source.bytes)).toBe(sha(emu.expectedImageBytes(generatedId, 0)));
+		expectAuthorizedApiCalls();
+	});
+
 	test('n8n start: owner login, node type, imported credential and workflows visible', async () => {
 		const server = await n8n.startN8n(runtime, env);
 		try {
@@ -490,5 +461,5 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; hit
 }
 
 function sha(buf: Buffer): string {
-	return createHash('sha256').update(buf).digest('hex');
+	return n8n.sha256(buf);
 }

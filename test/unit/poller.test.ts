@@ -37,6 +37,38 @@ describe('nextPollDelay', () => {
 	});
 });
 
+describe('the image schedule (taskKinds.ts, image.poll)', () => {
+	const schedule = TASK_KINDS.image.poll;
+	/** Requests until a lone task of `durationMs` is seen completed, and how late that is. */
+	const lone = (durationMs: number) => {
+		let t = 0;
+		let requests = 0;
+		for (;;) {
+			t += nextPollDelay(t, { schedule });
+			requests++;
+			if (t >= durationMs) return { requests, lagMs: t - durationMs };
+		}
+	};
+
+	it('costs at most 30 status requests for a 60 s task', () => {
+		expect(lone(60_000).requests).toBeLessThanOrEqual(30);
+	});
+
+	it.each([2_000, 5_000, 20_000, 60_000, 120_000])('notices a lone task of about %i ms within max(0.5 s, 10 %%) in the median over phases', (durationMs) => {
+		// 41 durations spread over ±10 %: each falls at another moment of the schedule's interval.
+		const ratios = Array.from({ length: 41 }, (_, i) => {
+			const d = durationMs * (0.9 + (0.2 * i) / 40);
+			return lone(d).lagMs / Math.max(500, d / 10);
+		}).sort((a, b) => a - b);
+		expect(ratios[20]).toBeLessThanOrEqual(1);
+	});
+
+	it('differs from the video schedule, which keeps a 10-minute task within 70 requests', () => {
+		expect(TASK_KINDS.video.poll).toEqual({ minMs: MIN_POLL_MS, maxMs: MAX_POLL_MS, growth: 0.4 });
+		expect(schedule.growth).toBeLessThan(TASK_KINDS.video.poll.growth);
+	});
+});
+
 /** A virtual clock: sleep advances time instantly, so the loop's schedule is exact. */
 function virtualClock() {
 	let now = 0;

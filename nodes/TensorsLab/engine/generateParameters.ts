@@ -5,7 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ParameterError } from '../helpers/parameterError';
-import { buildGenerateRequest, getModel, type GenerateRequest, type SourceImageInput } from '../helpers/validation';
+import { CUSTOM_RESOLUTION, buildGenerateRequest, getModel, type GenerateRequest, type SourceImageInput } from '../helpers/validation';
+import { MODELS, type ModelId } from '../models';
 
 function parameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
 	return ctx.getNodeParameter(name, itemIndex, fallback as never) as unknown;
@@ -35,19 +36,28 @@ export async function readSourceImages(ctx: IExecuteFunctions, itemIndex: number
 	return images;
 }
 
-export async function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<GenerateRequest> {
-	const model = getModel(parameter(ctx, 'model', itemIndex));
+/**
+ * `fixedModel` is the model of an operation that has only one (Image → Edit); without it the
+ * Model parameter is read, and must be one that Generate offers.
+ */
+export async function readGenerateRequest(ctx: IExecuteFunctions, itemIndex: number, fixedModel?: ModelId): Promise<GenerateRequest> {
+	const model = fixedModel ? MODELS[fixedModel] : getModel(parameter(ctx, 'model', itemIndex));
 	const optional = (name: string, applies: boolean) => (applies ? parameter(ctx, name, itemIndex, '') : undefined);
 	const hasSources = model.maxSourceImages !== null;
 	const names = hasSources ? String(parameter(ctx, 'binaryPropertyNames', itemIndex, '') ?? '') : '';
-	const showsCustom = model.sizeAlwaysCustom || parameter(ctx, 'resolution', itemIndex, '') === 'custom';
+	const sizeChoice = parameter(ctx, model.sizeParameter, itemIndex, '');
+	// Width and height belong to Custom; where width × height is also the default (Z-Image) they
+	// are read whatever the choice, so that one given beside a ratio is refused, not dropped.
+	const readsSize = model.customSize !== null && (sizeChoice === CUSTOM_RESOLUTION || model.defaultSize.choice === CUSTOM_RESOLUTION);
 	return buildGenerateRequest({
 		model: model.id,
+		operation: model.operation,
+		modelId: optional('modelId', model.byId),
 		prompt: parameter(ctx, 'prompt', itemIndex, ''),
 		batchSize: optional('batchSize', model.maxBatchSize !== null),
-		resolution: model.sizeAlwaysCustom ? undefined : parameter(ctx, 'resolution', itemIndex, ''),
-		width: optional('width', showsCustom),
-		height: optional('height', showsCustom),
+		resolution: sizeChoice,
+		width: optional('width', readsSize),
+		height: optional('height', readsSize),
 		seed: optional('seed', model.seed !== null),
 		promptExtend: model.promptExtend ? parameter(ctx, 'promptExtend', itemIndex, false) : undefined,
 		imageUrl: optional('imageUrl', hasSources),

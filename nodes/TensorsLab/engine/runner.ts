@@ -56,6 +56,7 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 			await fetchTaskInfo(ctx, kind, taskId, { signal, itemIndex: 0, timeoutMs: requestTimeouts.get(taskId) ?? kind.defaults.requestTimeoutSeconds * 1000 }),
 		sleep: abortableSleep,
 		signal,
+		schedule: kind.poll,
 	});
 
 	const pending = reads.flatMap((read, index) => (read.ok ? [{ itemIndex: read.itemIndex, job: read.value, index }] : []));

@@ -1,31 +1,59 @@
 /**
  * When to ask about a task next. Pure, so the benchmark and unit tests can check the figures.
  *
- * The interval grows with the time the task has already run (40 % of it), between half a second
- * and ten seconds: a 5 s task is noticed within about a second, a 60 s task costs fifteen status
- * requests instead of the sixty a fixed 1 s interval would. (Growing slower notices sooner but
- * costs more requests; 40 % is where a 60 s task stays within fifteen.) Once another
- * task of the same run has completed, its duration is the best guess for this one, so the next
- * poll is also pulled forward to that moment.
+ * The interval grows with the time the task has already run (`growth` × its age), between
+ * `minMs` and `maxMs`; each kind of task has its own parameters (taskKinds.ts, `poll`). A task
+ * completing at a random moment of an interval of `growth` × age is noticed half an interval
+ * late in the median: about `growth` ÷ 2 of its duration, whatever that duration is, at a cost
+ * of about ln(duration) ÷ ln(1 + growth) requests. Images aim at a lag of max(0.5 s, 10 % of the
+ * task) and poll at 1.5 × that (0.75 s, then 15 % of the age): median lag about 0.75 × the aim,
+ * the rest is room for round trips; 25 requests for a 60 s task. Videos (growth 0.4, ceiling
+ * 10 s): a 10-minute task costs at most 70 requests and is noticed within 10 s. No duration is
+ * assumed: the same rule holds for a 3 s and a 3 min task.
+ *
+ * Once another task of the same run has completed, its duration is the best guess for this one:
+ * the next poll is pulled forward to that moment (never sooner than FLOOR_POLL_MS after the last).
  *
  * Tasks submitted together would otherwise all be asked at the same instants, so the group would
  * notice a completion no sooner than a single task does. `staggerMs` shifts each task's schedule
  * by a different fraction of the first interval: within a group the polls then fall at spread-out
  * moments of every interval (the map elapsed → elapsed + delay keeps each shifted schedule between
  * two consecutive polls of the unshifted one), at no extra request per task. The first task of a
- * group to see its task completed pulls the others forward (see TaskPoller), so the group notices
- * a completion sooner than one task alone would (ten 5 s tasks: within 0.1 s instead of 0.8 s).
+ * group to see its task completed pulls the others forward (see TaskPoller).
  */
-export const MIN_POLL_MS = 500;
-export const MAX_POLL_MS = 10_000;
-const GROWTH = 0.4;
+export interface PollSchedule {
+	/** The first poll's delay and the shortest interval. */
+	minMs: number;
+	/** The longest interval: a task is noticed at most this late. */
+	maxMs: number;
+	/** The interval as a fraction of the task's age. */
+	growth: number;
+}
 
-export function nextPollDelay(elapsedMs: number, options: { userIntervalMs?: number; expectedDurationMs?: number } = {}): number {
+/** The schedule for tasks of minutes (the video row's); `nextPollDelay`'s default. */
+export const LONG_TASK_SCHEDULE: PollSchedule = { minMs: 500, maxMs: 10_000, growth: 0.4 };
+
+/** The limits of the default schedule. */
+export const MIN_POLL_MS = LONG_TASK_SCHEDULE.minMs;
+export const MAX_POLL_MS = LONG_TASK_SCHEDULE.maxMs;
+
+/** No poll follows the previous one of the same task sooner than this. */
+export const FLOOR_POLL_MS = 100;
+
+export interface PollDelayOptions {
+	schedule?: PollSchedule;
+	userIntervalMs?: number;
+	/** The run's best guess of this task's duration (the median of its completed siblings). */
+	expectedDurationMs?: number;
+}
+
+export function nextPollDelay(elapsedMs: number, options: PollDelayOptions = {}): number {
 	if (options.userIntervalMs !== undefined && options.userIntervalMs > 0) return options.userIntervalMs;
-	let delay = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, elapsedMs * GROWTH));
+	const { minMs, maxMs, growth } = options.schedule ?? LONG_TASK_SCHEDULE;
+	let delay = Math.min(maxMs, Math.max(minMs, elapsedMs * growth));
 	const expected = options.expectedDurationMs;
 	if (expected !== undefined && expected > elapsedMs) {
-		delay = Math.min(delay, Math.max(MIN_POLL_MS / 5, expected - elapsedMs));
+		delay = Math.min(delay, Math.max(FLOOR_POLL_MS, expected - elapsedMs));
 	}
 	return Math.round(delay);
 }
@@ -34,6 +62,6 @@ export function nextPollDelay(elapsedMs: number, options: { userIntervalMs?: num
 const GOLDEN_FRACTION = (Math.sqrt(5) - 1) / 2;
 
 /** Extra delay of the first poll of the `index`-th task registered in a run: 0 for the first. */
-export function staggerMs(index: number): number {
-	return Math.round(MIN_POLL_MS * ((index * GOLDEN_FRACTION) % 1));
+export function staggerMs(index: number, schedule: PollSchedule = LONG_TASK_SCHEDULE): number {
+	return Math.round(schedule.minMs * ((index * GOLDEN_FRACTION) % 1));
 }

@@ -14,7 +14,7 @@
 import { sleep } from 'n8n-workflow';
 
 import type { TaskInfo } from './status';
-import { MIN_POLL_MS, nextPollDelay, staggerMs } from './pollSchedule';
+import { FLOOR_POLL_MS, LONG_TASK_SCHEDULE, nextPollDelay, staggerMs, type PollSchedule } from './pollSchedule';
 
 export type WaitOutcome =
 	| { kind: 'completed'; info: TaskInfo; waitedMs: number; polls: number }
@@ -28,6 +28,8 @@ interface TaskPollerDeps {
 	/** Aborts the whole loop (the execution's cancel signal). */
 	signal?: AbortSignal;
 	now?: () => number;
+	/** The kind's adaptive schedule (taskKinds.ts, `poll`); the long-task one if not given. */
+	schedule?: PollSchedule;
 }
 
 /**
@@ -72,8 +74,11 @@ export class TaskPoller {
 
 	private readonly now: () => number;
 
+	private readonly schedule: PollSchedule;
+
 	constructor(private readonly deps: TaskPollerDeps) {
 		this.now = deps.now ?? Date.now;
+		this.schedule = deps.schedule ?? LONG_TASK_SCHEDULE;
 	}
 
 	/** Waits for one task until it completes, fails, or `timeoutMs` passes. */
@@ -98,7 +103,7 @@ export class TaskPoller {
 			// Stagger only while nothing is known: once a task of this run completed, the polls
 			// aim at its duration instead.
 			if (task.userIntervalMs === undefined && this.durations.length === 0) {
-				task.dueAt = Math.min(task.dueAt + staggerMs(this.registered), task.deadline);
+				task.dueAt = Math.min(task.dueAt + staggerMs(this.registered, this.schedule), task.deadline);
 			}
 			this.registered++;
 			this.pending.add(task);
@@ -116,6 +121,7 @@ export class TaskPoller {
 	private nextDue(task: PendingTask): number {
 		const now = this.now();
 		const delay = nextPollDelay(now - task.startedAt, {
+			schedule: this.schedule,
 			userIntervalMs: task.userIntervalMs,
 			expectedDurationMs: this.expectedDurationMs(),
 		});
@@ -216,8 +222,8 @@ export class TaskPoller {
 		const now = this.now();
 		for (const other of this.pending) {
 			if (other.userIntervalMs !== undefined || other.lastPendingMs >= expected) continue;
-			// Never sooner than MIN_POLL_MS / 5 after its own latest request, as nextPollDelay.
-			const earliest = Math.max(now, other.startedAt + expected, other.startedAt + other.lastPendingMs + MIN_POLL_MS / 5);
+			// Never sooner than FLOOR_POLL_MS after its own latest request, as nextPollDelay.
+			const earliest = Math.max(now, other.startedAt + expected, other.startedAt + other.lastPendingMs + FLOOR_POLL_MS);
 			other.dueAt = Math.min(other.dueAt, earliest, other.deadline);
 		}
 	}

@@ -4,8 +4,10 @@
  * directly, and it runs for every item before the first request is sent, because each generate
  * request spends the user's credits.
  */
-import { MODELS, isModelId, type ModelCapabilities, type ModelId } from '../models';
+import { GENERATE_MODEL_IDS, MODELS, isModelId, type ModelCapabilities, type ModelOperation, type SizeParameter } from '../models';
+import { TASK_KINDS } from '../taskKinds';
 import { sniffImageType } from './imageType';
+import { parseModelId } from './modelId';
 import { ParameterError } from './parameterError';
 import { isBlank, parseUrl, toBoolean, toInteger, toText } from './values';
 
@@ -23,8 +25,13 @@ export interface SourceImageInput {
 
 export interface GenerateParameters {
 	model: string;
+	/** The operation asking; its models are the ones allowed. Default 'generate'. */
+	operation?: ModelOperation;
+	/** The Model ID of "Other (by ID)". */
+	modelId?: unknown;
 	prompt: unknown;
 	batchSize?: unknown;
+	/** The size choice: the Resolution parameter, or Z-Image's Size (the row's `sizeParameter`). */
 	resolution?: unknown;
 	width?: unknown;
 	height?: unknown;
@@ -41,7 +48,8 @@ export interface SourceImageFile {
 }
 
 export interface GenerateRequest {
-	model: ModelId;
+	/** The model as sent: the row's ID, or the Model ID of "Other (by ID)". */
+	model: string;
 	endpoint: string;
 	/** Text fields in the order they are sent; only what the user set (plus Z-Image's size). */
 	fields: Array<[name: string, value: string]>;
@@ -50,16 +58,27 @@ export interface GenerateRequest {
 	imageCount: number;
 }
 
-export function getModel(model: unknown): ModelCapabilities {
-	if (!isModelId(model)) {
+/** The row of `model` if the operation offers it (Generate: its Model dropdown; Edit: its one model). */
+export function getModel(model: unknown, operation: ModelOperation = 'generate'): ModelCapabilities {
+	if (!isModelId(model) || MODELS[model].operation !== operation) {
 		throw new ParameterError(
 			'model',
 			`Unknown model "${String(model)}"`,
-			`Use one of: ${Object.keys(MODELS).join(', ')}`,
+			`Use one of: ${GENERATE_MODEL_IDS.join(', ')} (custom: any other model, by its ID)`,
 		);
 	}
 	return MODELS[model];
 }
+
+const SIZE_LABELS: Record<SizeParameter, string> = { resolution: 'Resolution', zimageSize: 'Size' };
+
+const PROMPT_HINTS: Record<ModelOperation, string> = {
+	generate: 'Describe the image to generate',
+	edit: 'Say what to change, for example "remove the background"',
+};
+
+/** Names under /v1/images/ that are not models: the image tasks' status and delete endpoints. */
+const NOT_MODELS = [TASK_KINDS.image.statusEndpoint, TASK_KINDS.image.deleteEndpoint].map((path) => path.slice(path.lastIndexOf('/') + 1));
 
 function positiveInteger(value: unknown, parameter: string, label: string): number {
 	const number = toInteger(value, parameter, label);
@@ -75,7 +94,7 @@ function describePixels(model: ModelCapabilities): string {
 
 function customSize(model: ModelCapabilities, width: unknown, height: unknown): string {
 	const size = model.customSize;
-	if (!size) throw new ParameterError('resolution', `${model.displayName} does not take a custom size`);
+	if (!size) throw new ParameterError(model.sizeParameter, `${model.displayName} does not take a custom size`);
 	const w = positiveInteger(width, 'width', 'Width');
 	const h = positiveInteger(height, 'height', 'Height');
 	const pixels = w * h;
@@ -93,6 +112,27 @@ function customSize(model: ModelCapabilities, width: unknown, height: unknown): 
 
 const SIZE_PATTERN = /^\s*(\d+)\s*[x*×]\s*(\d+)\s*$/i;
 
+/**
+ * Where width × height is the model's default size (Z-Image), width and height are always shown
+ * unless a ratio was picked, and n8n fills in their defaults whenever it cannot tell (a size
+ * choice from an expression). A width or height other than the default next to a ratio is then
+ * a second, different answer to "what size", so it is refused instead of silently dropped.
+ * Elsewhere width and height belong to Custom only and are ignored otherwise, as they always were.
+ */
+function refuseSizeBesideChoice(model: ModelCapabilities, choice: string, width: unknown, height: unknown): void {
+	const defaults = model.defaultSize;
+	if (defaults.choice !== CUSTOM_RESOLUTION) return;
+	for (const [name, label, value] of [['width', 'Width', width], ['height', 'Height', height]] as const) {
+		if (isBlank(value) || Number(String(value).trim()) === defaults[name]) continue;
+		const sizeLabel = SIZE_LABELS[model.sizeParameter];
+		throw new ParameterError(
+			name,
+			`${label} ${JSON.stringify(value)} cannot go with ${model.displayName} ${sizeLabel} "${choice}"`,
+			`A ratio sets the size itself. Set ${sizeLabel} to Custom Width × Height to send width × height, or leave width and height at ${defaults.width} × ${defaults.height}.`,
+		);
+	}
+}
+
 /** The `resolution` field to send, or undefined to leave it to the API. */
 export function resolveResolution(
 	model: ModelCapabilities,
@@ -100,22 +140,31 @@ export function resolveResolution(
 	width: unknown,
 	height: unknown,
 ): string | undefined {
-	if (model.sizeAlwaysCustom) return customSize(model, width ?? 1024, height ?? 1024);
-	if (isBlank(resolution) || resolution === API_DEFAULT_RESOLUTION) return undefined;
-	if (typeof resolution !== 'string') {
-		throw new ParameterError('resolution', `Resolution must be text, got ${JSON.stringify(resolution)}`);
+	const parameter = model.sizeParameter;
+	const label = SIZE_LABELS[parameter];
+	const defaults = model.defaultSize;
+	const choice = isBlank(resolution) ? defaults.choice : resolution;
+	if (choice === API_DEFAULT_RESOLUTION) return undefined;
+	if (model.byId) return toText(choice, parameter, label)!.trim() || undefined;
+	if (typeof choice !== 'string') {
+		throw new ParameterError(parameter, `${label} must be text, got ${JSON.stringify(choice)}`);
 	}
-	if (resolution === CUSTOM_RESOLUTION) return customSize(model, width, height);
-	const value = resolution.trim();
+	if (choice === CUSTOM_RESOLUTION) {
+		// Z-Image's width and height default to the API's own 1024 × 1024, so leaving one out is safe.
+		const fill = defaults.choice === CUSTOM_RESOLUTION;
+		return customSize(model, fill ? (width ?? defaults.width) : width, fill ? (height ?? defaults.height) : height);
+	}
+	const value = choice.trim();
 	const named = [...model.ratios, ...model.levels].find((v) => v.toLowerCase() === value.toLowerCase());
-	if (named) return named;
 	// An expression or an AI agent may pass a size such as "2048x2048" directly.
-	const size = SIZE_PATTERN.exec(value);
+	const size = named ? null : SIZE_PATTERN.exec(value);
+	if (named || (size && model.customSize)) refuseSizeBesideChoice(model, value, width, height);
+	if (named) return named;
 	if (size && model.customSize) return customSize(model, size[1], size[2]);
 	const allowed = [...model.ratios, ...model.levels, ...(model.customSize ? ['custom (or W×H)'] : [])];
 	throw new ParameterError(
-		'resolution',
-		`Resolution "${value}" is not available for ${model.displayName}`,
+		parameter,
+		`${label} "${value}" is not available for ${model.displayName}`,
 		`Use one of: ${allowed.join(', ')}.${describePixels(model)}`,
 	);
 }
@@ -151,12 +200,13 @@ export function validateSourceImage(image: SourceImageInput, index: number): Sou
  * ParameterError naming the first wrong parameter.
  */
 export function buildGenerateRequest(params: GenerateParameters): GenerateRequest {
-	const model = getModel(params.model);
+	const model = getModel(params.model, params.operation);
+	const modelId = model.byId ? parseModelId(params.modelId, { reserved: NOT_MODELS }) : model.id;
 	const fields: Array<[string, string]> = [];
 
 	const prompt = toText(params.prompt, 'prompt', 'Prompt');
 	if (prompt === undefined || prompt.trim() === '') {
-		throw new ParameterError('prompt', 'Prompt is empty', 'Describe the image to generate');
+		throw new ParameterError('prompt', 'Prompt is empty', PROMPT_HINTS[model.operation]);
 	}
 	// Sent exactly as given, whatever its length: the API documents no limit, and trimming or
 	// cutting it would change what the user pays for.
@@ -168,7 +218,9 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 		if (imageCount < 1 || imageCount > model.maxBatchSize) {
 			throw new ParameterError(
 				'batchSize',
-				`Batch size must be between 1 and ${model.maxBatchSize}, got ${imageCount}`,
+				Number.isFinite(model.maxBatchSize)
+					? `Batch size must be between 1 and ${model.maxBatchSize}, got ${imageCount}`
+					: `Batch size must be at least 1, got ${imageCount}`,
 			);
 		}
 		fields.push(['batchsize', String(imageCount)]);
@@ -203,7 +255,7 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 		if (sourceImages.length > model.maxSourceImages) {
 			throw new ParameterError(
 				'binaryPropertyNames',
-				`${model.displayName} takes at most ${model.maxSourceImages} source images, got ${sourceImages.length}`,
+				`${model.displayName} takes at most ${model.maxSourceImages} source image${model.maxSourceImages === 1 ? '' : 's'}, got ${sourceImages.length}`,
 			);
 		}
 		sourceImages.forEach((image, index) => files.push(validateSourceImage(image, index)));
@@ -218,7 +270,14 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 			}
 			fields.push(['imageUrl', validateImageUrl(params.imageUrl)]);
 		}
+		if (model.sourceRequired && files.length === 0 && !hasImageUrl) {
+			throw new ParameterError(
+				'binaryPropertyNames',
+				`${model.displayName} needs a source image`,
+				'Name the binary property that holds it (e.g. data) in Source Image Binary Property, or give a Source Image URL',
+			);
+		}
 	}
 
-	return { model: model.id, endpoint: model.endpoint, fields, files, imageCount };
+	return { model: modelId, endpoint: model.byId ? `${model.endpoint}${modelId}` : model.endpoint, fields, files, imageCount };
 }

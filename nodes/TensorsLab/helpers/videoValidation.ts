@@ -17,7 +17,7 @@ import { ParameterError } from './parameterError';
 import { API_DEFAULT_RESOLUTION, validateImageUrl, validateSourceImage, type SourceImageInput } from './validation';
 import { isBlank, toBoolean, toInteger, toText } from './values';
 
-export interface VideoParameters {
+interface VideoParameters {
 	model: unknown;
 	prompt: unknown;
 	ratio?: unknown;
@@ -39,7 +39,7 @@ const FPS = { min: 1, max: 60 };
 /** CHOICE: the documentation says only "integer"; a signed 32-bit range, as for Z-Image. */
 const SEED = { min: 0, max: 2_147_483_647 };
 
-export function getVideoModel(model: unknown): VideoModel {
+function getVideoModel(model: unknown): VideoModel {
 	if (!isVideoModelId(model)) {
 		throw new ParameterError('model', `Unknown video model "${String(model)}"`, `Use one of: ${Object.keys(VIDEO_MODELS).join(', ')}`);
 	}

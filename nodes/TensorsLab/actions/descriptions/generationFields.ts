@@ -3,61 +3,70 @@
  * which model, their options and their limits are generated from the capability table in
  * ../../models.ts. Each operation adds its own resource/operation display options.
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { MODELS, MODEL_IDS, type ModelCapabilities } from '../../models';
-import { API_DEFAULT_RESOLUTION, CUSTOM_RESOLUTION } from '../../helpers/validation';
+import { GENERATE_MODEL_IDS, MODELS, MODEL_IDS, type ModelCapabilities } from '../../models';
+import { sizeFields, sourceImageFields } from './sizeFields';
 
-const modelsWhere = (test: (model: ModelCapabilities) => boolean) => MODEL_IDS.filter((id) => test(MODELS[id]));
-
-const RATIO_NAMES: Record<string, string> = {
-	'1:1': 'Square',
-	'16:9': 'Landscape',
-	'9:16': 'Portrait',
-	'4:3': 'Landscape',
-	'3:4': 'Portrait',
-	'3:2': 'Landscape',
-	'2:3': 'Portrait',
-};
-
-function resolutionOptions(model: ModelCapabilities): INodePropertyOptions[] {
-	return [
-		{
-			name: `API Default (${model.apiDefaultResolution})`,
-			value: API_DEFAULT_RESOLUTION,
-			description: 'Send no resolution and let TensorsLab choose',
-		},
-		...model.ratios.map((ratio) => ({ name: `${ratio} ${RATIO_NAMES[ratio] ?? ''}`.trim(), value: ratio })),
-		...model.levels.map((level) => ({ name: level, value: level })),
-		...(model.customSize ? [{ name: 'Custom Width × Height', value: CUSTOM_RESOLUTION }] : []),
-	];
-}
-
-function pixelHint(model: ModelCapabilities): string {
-	const size = model.customSize;
-	if (size?.minPixels === undefined || size.maxPixels === undefined) return '';
-	return `Width × height must be between ${size.minPixels.toLocaleString('en-US')} and ${size.maxPixels.toLocaleString('en-US')} pixels`;
-}
+const offered = GENERATE_MODEL_IDS.map((id) => MODELS[id]);
+const modelsWhere = (test: (model: ModelCapabilities) => boolean) => offered.filter(test).map((model) => model.id);
 
 const largestBatch = Math.max(...MODEL_IDS.map((id) => MODELS[id].maxBatchSize ?? 1));
 
+/**
+ * Model ID, Batch Size and Resolution of "Other (by ID)": sent as given, nothing sent when empty.
+ * Each comes before the same-named field of the known models: where n8n cannot tell which one
+ * shows (a Model from an expression), the last one's default applies, as it did before.
+ */
+function byIdFields(): Record<'modelId' | 'batchSize' | 'resolution', INodeProperties> {
+	const show = { show: { model: modelsWhere((m) => m.byId) } };
+	return {
+		modelId: {
+			displayName: 'Model ID',
+			name: 'modelId',
+			type: 'string',
+			// Not `required`: n8n would then demand it whenever Model is an expression (it shows
+			// every field it cannot rule out), breaking such workflows; the node refuses it empty.
+			default: '',
+			placeholder: 'e.g. seedreamv6',
+			description:
+				"The model's name in TensorsLab's API, the last part of its path (seedreamv6 for /v1/images/seedreamv6): lower-case letters and digits only. The node checks only what holds for every model; TensorsLab checks the rest.",
+			displayOptions: show,
+		},
+		batchSize: {
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: '',
+			description: 'Sent as batchsize when set; leave empty to send none. Each image costs credits.',
+			displayOptions: show,
+		},
+		resolution: {
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 16:9, 2K or 2048x2048',
+			description: 'Sent exactly as typed; leave empty to send none',
+			displayOptions: show,
+		},
+	};
+}
+
 export function generationFields(): INodeProperties[] {
-	const seedreamIds = modelsWhere((m) => m.maxBatchSize !== null);
-	const sourceImageIds = modelsWhere((m) => m.maxSourceImages !== null);
-	const customIds = modelsWhere((m) => m.customSize !== null && !m.sizeAlwaysCustom);
-	const alwaysSizeIds = modelsWhere((m) => m.sizeAlwaysCustom);
-	const seedIds = modelsWhere((m) => m.seed !== null);
-	const extendIds = modelsWhere((m) => m.promptExtend);
+	const byId = byIdFields();
 	return [
 		{
 			displayName: 'Model',
 			name: 'model',
 			type: 'options',
 			noDataExpression: false,
-			options: MODEL_IDS.map((id) => ({ name: MODELS[id].displayName, value: id, description: MODELS[id].description })),
+			options: GENERATE_MODEL_IDS.map((id) => ({ name: MODELS[id].displayName, value: id, description: MODELS[id].description })),
 			default: 'seedreamv45',
 			description: 'The TensorsLab model that generates the image',
-					},
+		},
+		byId.modelId,
 		{
 			displayName: 'Prompt',
 			name: 'prompt',
@@ -67,7 +76,8 @@ export function generationFields(): INodeProperties[] {
 			required: true,
 			placeholder: 'e.g. A lighthouse on a cliff at sunset, oil painting',
 			description: 'Text description of the image to generate. Sent exactly as written.',
-					},
+		},
+		byId.batchSize,
 		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
@@ -75,34 +85,10 @@ export function generationFields(): INodeProperties[] {
 			typeOptions: { minValue: 1, maxValue: largestBatch, numberPrecision: 0 },
 			default: 1,
 			description: `How many images to generate from this prompt (1–${largestBatch}). Each image costs credits.`,
-			displayOptions: { show: { model: seedreamIds } },
+			displayOptions: { show: { model: modelsWhere((m) => m.maxBatchSize !== null && !m.byId) } },
 		},
-		...MODEL_IDS.filter((id) => !MODELS[id].sizeAlwaysCustom).map(
-			(id): INodeProperties => ({
-				displayName: 'Resolution',
-				name: 'resolution',
-				type: 'options',
-				options: resolutionOptions(MODELS[id]),
-				default: API_DEFAULT_RESOLUTION,
-				description: `Aspect ratio or size of the images. ${pixelHint(MODELS[id])}`.trim(),
-				displayOptions: { show: { model: [id] } },
-			}),
-		),
-		...[
-			{ ids: customIds, extra: { resolution: [CUSTOM_RESOLUTION] }, defaultSize: 2048 },
-			{ ids: alwaysSizeIds, extra: {}, defaultSize: 1024 },
-		].flatMap(({ ids, extra, defaultSize }): INodeProperties[] =>
-			(['width', 'height'] as const).map((name) => ({
-				displayName: name === 'width' ? 'Width' : 'Height',
-				name,
-				type: 'number',
-				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: defaultSize,
-				description: `Image ${name} in pixels`,
-				hint: ids.map((id) => pixelHint(MODELS[id])).find((hint) => hint) ?? undefined,
-				displayOptions: { show: { model: ids, ...extra } },
-			})),
-		),
+		byId.resolution,
+		...sizeFields(offered, true),
 		{
 			displayName: 'Seed',
 			name: 'seed',
@@ -110,7 +96,7 @@ export function generationFields(): INodeProperties[] {
 			typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
 			default: '',
 			description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
-			displayOptions: { show: { model: seedIds } },
+			displayOptions: { show: { model: modelsWhere((m) => m.seed !== null) } },
 		},
 		{
 			displayName: 'Prompt Extend',
@@ -118,26 +104,15 @@ export function generationFields(): INodeProperties[] {
 			type: 'boolean',
 			default: false,
 			description: 'Whether TensorsLab should enrich the prompt before generating',
-			displayOptions: { show: { model: extendIds } },
+			displayOptions: { show: { model: modelsWhere((m) => m.promptExtend) } },
 		},
-		{
-			displayName: 'Source Image Binary Properties',
-			name: 'binaryPropertyNames',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. data, image2',
-			description:
-				'For image-to-image: comma-separated names of binary properties of the input item, each sent as a source image. Leave empty for text-to-image.',
-			displayOptions: { show: { model: sourceImageIds } },
-		},
-		{
-			displayName: 'Source Image URL',
-			name: 'imageUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/photo.jpg',
-			description: 'For image-to-image: a public http(s) URL of the source image. Use this or binary properties, not both.',
-			displayOptions: { show: { model: sourceImageIds } },
-		},
+		...sourceImageFields(
+			{
+				binary:
+					'For image-to-image: comma-separated names of binary properties of the input item, each sent as a source image. Leave empty for text-to-image.',
+				url: 'For image-to-image: a public http(s) URL of the source image. Use this or binary properties, not both.',
+			},
+			{ show: { model: modelsWhere((m) => m.maxSourceImages !== null) } },
+		),
 	];
 }

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector, type OperationLabels } from '../descriptions/operationSelector';
+import * as edit from './edit.operation';
 import * as generate from './generate.operation';
 import * as generateAndWait from './generateAndWait.operation';
 
-export const operations = { generateAndWait, generate };
+export const operations = { generateAndWait, generate, edit };
 
 const labels: OperationLabels<keyof typeof operations> = {
 	generateAndWait: {
@@ -17,10 +18,17 @@ const labels: OperationLabels<keyof typeof operations> = {
 		description: 'Start generating and return the task ID at once; fetch the images later with Task → Wait and Download',
 		action: 'Start an image generation task',
 	},
+	edit: {
+		name: 'Edit',
+		description:
+			"Edit an image by an instruction (another aspect ratio, an object erased, the background removed), wait and output the result. Uses TensorsLab's quick edit endpoint, which TensorsLab's documentation does not describe.",
+		action: 'Edit an image',
+	},
 };
 
 export const description: INodeProperties[] = [
 	operationSelector('image', labels, 'generateAndWait'),
 	...generateAndWait.description,
 	...generate.description,
+	...edit.description,
 ];

@@ -15,7 +15,10 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	submitOptions(kind),
 ]);
 
-/** Submits every item's video task and returns the task IDs at once. */
+/**
+ * Submits every item's video task and returns the task IDs at once.
+ * @public (reached through the router's operations record)
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	// Every item is checked first: nothing is sent (and no credit spent) if any input is wrong.
 	const jobs = await readItems(this, async (itemIndex): Promise<TaskJob> => ({
