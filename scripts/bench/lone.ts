@@ -8,12 +8,13 @@
  * are separate, so the 60 runs happen at once (a minute in all, not 14). The lag and the request
  * count are read from the emulator's log, as in timing.ts.
  *
- * Simulated (virtual clock, the same TaskPoller): the same figures over 200 phases for several
- * schedules, fixed intervals among them, and 10-minute video tasks (a scaled clock: the poller's
- * sleeps advance a virtual clock, no wall time passes).
+ * Computed (exact arithmetic of the schedule, as TaskPoller applies it to a lone task): the same
+ * figures over 200 phases for several schedules, fixed intervals among them. Ten-minute video
+ * tasks run the TaskPoller itself on a virtual clock (a scaled clock: its sleeps advance the
+ * clock, no wall time passes).
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { LONG_TASK_SCHEDULE, type PollSchedule } from '../../nodes/TensorsLab/helpers/pollSchedule';
+import { LONG_TASK_SCHEDULE, nextPollDelay, type PollSchedule } from '../../nodes/TensorsLab/helpers/pollSchedule';
 import { parseTaskInfo, type TaskInfo } from '../../nodes/TensorsLab/helpers/status';
 import { TaskPoller } from '../../nodes/TensorsLab/helpers/taskPoller';
 import { TASK_KINDS } from '../../nodes/TensorsLab/taskKinds';
@@ -120,7 +121,28 @@ export interface SimResult {
 	lagMaxMs: number;
 }
 
-/** The same TaskPoller on a virtual clock: `phases` lone tasks with durations spread over [lo, hi] × T. */
+/**
+ * A lone task's polls in exact arithmetic: what TaskPoller does for a task alone (first poll after
+ * nextPollDelay(0), each next one nextPollDelay(age) after the previous), with no round trip.
+ */
+export function computeLone(name: string, schedule: PollSchedule, taskMs: number, phases = 200, spread: [number, number] = [0.9, 1.1]): SimResult {
+	const lags: number[] = [];
+	const counts: number[] = [];
+	for (let i = 0; i < phases; i++) {
+		const d = taskMs * (spread[0] + ((spread[1] - spread[0]) * (i + 0.5)) / phases);
+		let t = 0;
+		let requests = 0;
+		do {
+			t += nextPollDelay(t, { schedule });
+			requests++;
+		} while (t < d);
+		lags.push(t - d);
+		counts.push(requests);
+	}
+	return { schedule: name, taskMs, requestsMedian: median(counts), requestsMax: Math.max(...counts), lagMedianMs: median(lags), lagMaxMs: Math.max(...lags) };
+}
+
+/** The node's TaskPoller on a virtual clock (a scaled clock): `phases` lone tasks with durations spread over [lo, hi] × T. */
 export async function simulateLone(name: string, schedule: PollSchedule, taskMs: number, phases = 200, spread: [number, number] = [0.9, 1.1]): Promise<SimResult> {
 	const lags: number[] = [];
 	const counts: number[] = [];

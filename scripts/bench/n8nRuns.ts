@@ -52,7 +52,7 @@ export interface N8nRunsResult {
 	skipped?: string;
 }
 
-const wfId = (c: N8nCase, i: number) => `tlBenchN8n${String(i).padStart(6, '0')}`;
+const wfId = (_case: N8nCase, i: number) => `tlBenchN8n${String(i).padStart(6, '0')}`;
 
 function parameters(c: N8nCase): Record<string, unknown> {
 	if (c.kind === 'video') {

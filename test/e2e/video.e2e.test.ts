@@ -31,14 +31,15 @@ const AUTO_INSTALL = process.env.TENSORSLAB_E2E_NO_INSTALL !== '1';
 
 const RUN_ROOT = path.join(n8n.REPO_ROOT, '.e2e', `video-run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
+// By workflow ID, not by file-name number: two examples can share a number (07-ai-agent-images.json).
 const EXAMPLES = n8n.loadExamples();
-const example = (prefix: string) => {
-	const found = EXAMPLES.find((e) => path.basename(e.file).startsWith(`${prefix}-`));
-	if (!found) throw new Error(`examples/${prefix}-*.json is missing`);
+const example = (id: string) => {
+	const found = EXAMPLES.find((e) => e.workflow.id === id);
+	if (!found) throw new Error(`no example in examples/ has the workflow id ${id}`);
 	return found.workflow;
 };
-const EX07 = example('07');
-const EX08 = example('08');
+const EX07 = example('tlEx07TextToVideo');
+const EX08 = example('tlEx08ImageToVideo');
 
 /**
  * Emulator timing: a video task is queued 0.1 s, processing 0.3 s, then uploading (task_status 5)
