@@ -1,7 +1,7 @@
 /**
  * Benchmark: many items at once (concurrency, adaptive polling, streamed downloads).
  *
- *   npm run bench                 # full run (about 8–10 minutes)
+ *   npm run bench                 # full run (about 15 minutes on 2 cores)
  *   npm run bench -- --quick      # smoke test, under a minute
  *   npm run bench -- --help
  *
@@ -334,7 +334,7 @@ function report(settings: Settings, command: string, startedAt: Date, elapsedMs:
 	lines.push(tradeOffSection(extra.lone, extra.simulated));
 	if (extra.n8n?.runs.length) {
 		lines.push('');
-		lines.push(`Real n8n ${extra.n8n.version} runs (wall = the TensorsLab node's executionTime in n8n's run data; the columns after "over ideal" are from the emulator's log: first submit after the node started, mean detection lag, mean from the request that saw a task completed to the end of its download (URLs only: 0), mean gap from a task's end to the next submit in its slot, end of the last task to the node's end):`);
+		lines.push(`Real n8n ${extra.n8n.version} runs (wall = the TensorsLab node's executionTime in n8n's run data; the columns after "over ideal" decompose the wall time of the lane that ended last, from the emulator's log: its tasks and their durations, node start → its first submit, Σ detection lag, Σ from the request that saw a task completed to the end of its download (URLs only: 0), Σ gaps from a task's end to the next submit in the slot (n8n's and the node's item handling and the submit request), its last end → the node's end):`);
 		lines.push('');
 		lines.push(n8nRunsTable(extra.n8n));
 	}
@@ -432,6 +432,7 @@ async function secondRound(settings: Settings, log: (line: string) => void): Pro
 	const c = settings.concurrency;
 	const taskMs = settings.taskSeconds * 1000;
 	const imageBytes = Math.round(settings.imageMb * 1024 * 1024);
+	const SEMI = '--max-semi-space-size=1';
 	const cases: N8nCase[] = [
 		...settings.scaleItems.map((items): N8nCase => ({ label: `scale ${items}, URLs only`, items, taskMs, concurrency: c, kind: 'urls' })),
 		...settings.scaleItems.map((items): N8nCase => ({ label: `scale ${items}, downloads`, items, taskMs, concurrency: c, kind: 'downloads' })),
@@ -440,6 +441,8 @@ async function secondRound(settings: Settings, log: (line: string) => void): Pro
 		{ label: 'memory baseline', items: settings.images, taskMs: 300, concurrency: c, kind: 'downloads', imageBytes: null },
 		{ label: 'memory, 1 download at a time', items: settings.images, taskMs: 300, concurrency: 1, kind: 'downloads', imageBytes },
 		{ label: 'memory, 3 downloads at a time', items: settings.images, taskMs: 300, concurrency: 3, kind: 'downloads', imageBytes },
+		{ label: 'memory baseline, small young generation', items: settings.images, taskMs: 300, concurrency: c, kind: 'downloads', imageBytes: null, nodeOptions: SEMI },
+		{ label: `memory, ${c} downloads at a time, small young generation`, items: settings.images, taskMs: 300, concurrency: c, kind: 'downloads', imageBytes, nodeOptions: SEMI },
 		// Last, so that the controls below stream exactly these files again.
 		{ label: `memory, ${c} downloads at a time`, items: settings.images, taskMs: 300, concurrency: c, kind: 'downloads', imageBytes },
 	];

@@ -14,7 +14,7 @@
  * clock, no wall time passes).
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { LONG_TASK_SCHEDULE, nextPollDelay, type PollSchedule } from '../../nodes/TensorsLab/helpers/pollSchedule';
+import { nextPollDelay, type PollSchedule } from '../../nodes/TensorsLab/helpers/pollSchedule';
 import { parseTaskInfo, type TaskInfo } from '../../nodes/TensorsLab/helpers/status';
 import { TaskPoller } from '../../nodes/TensorsLab/helpers/taskPoller';
 import { TASK_KINDS } from '../../nodes/TensorsLab/taskKinds';
@@ -187,4 +187,3 @@ export function tradeOffSchedules(): Record<string, PollSchedule> {
 	};
 }
 
-export { LONG_TASK_SCHEDULE };

@@ -10,7 +10,8 @@
  *    slot, after the last task;
  *  - video memory: 5 × 200 MiB videos against 5 tiny ones;
  *  - memory attempts: the same 15 × 25 MiB images at Max Concurrency 1 and 3 (fewer downloads at
- *    once), and bare-Node controls with and without a smaller V8 young generation.
+ *    once), with NODE_OPTIONS=--max-semi-space-size=1 (a smaller V8 young generation: an
+ *    operator's setting, which a node cannot make), and bare-Node controls with and without it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,6 @@ import path from 'node:path';
 import type { Emulator, RecordedRequest } from '../../emulator';
 import * as runtime from '../lib/n8n-runtime';
 import { RSS_HOOK, buildAndPack, dirBytes, executeMeasured, plainNodeFloor, workflow } from './rss';
-import { median } from './timing';
 
 export interface N8nCase {
 	label: string;
@@ -30,6 +30,8 @@ export interface N8nCase {
 	kind: 'urls' | 'downloads' | 'video';
 	imageBytes?: number | null;
 	videoBytes?: number | null;
+	/** NODE_OPTIONS of the n8n process (an operator's setting, not the node's). */
+	nodeOptions?: string;
 }
 
 export interface N8nRun extends N8nCase {
@@ -39,8 +41,8 @@ export interface N8nRun extends N8nCase {
 	processWallMs: number;
 	peakRssKb: number;
 	storedBytes: number;
-	/** Means over the tasks (ms) and the totals over the ideal (ms). */
-	breakdown?: { headMs: number; lagMs: number; downloadMs: number; gapMs: number; tailMs: number; waves: number };
+	/** The critical lane's wall time, decomposed (ms, totals over its tasks). */
+	breakdown?: { headMs: number; taskMs: number; lagMs: number; downloadMs: number; gapMs: number; tailMs: number; waves: number };
 	error?: string;
 }
 
@@ -67,38 +69,45 @@ function parameters(c: N8nCase): Record<string, unknown> {
 	};
 }
 
-const byTime = (a: number, b: number) => a - b;
-
-/** Where the time went, from the emulator's side (all clocks are this machine's). */
+/**
+ * Where the time went along the critical lane, from the emulator's side (one clock: this
+ * machine's). Lanes are rebuilt as the node's pool runs them: each task after the first
+ * `concurrency` starts in the slot of the task that ended last before it was created. The lane
+ * that ended last decomposes the wall time exactly: before its first submit + Σ task durations +
+ * Σ detection lags + Σ downloads + Σ gaps (a task's end → the next submit in its slot: the
+ * node's and n8n's handling of the item and the submit request) + after its last task.
+ */
 function breakdown(emu: Emulator, c: N8nCase, nodeStart: number, nodeEnd: number, fileEnds: Map<string, number>) {
-	const gens = emu.apiRequests().filter((r) => r.endpoint !== 'infobytaskid' && r.endpoint !== 'videoinfobytaskid' && /\/v1\/(images|video)\/[a-z0-9]+$/.test(r.path) && !/infobytaskid|delete/.test(r.path));
 	const status = emu.apiRequests().filter((r) => /infobytaskid/.test(r.path));
-	const tasks = [...emu.tasks.values()];
-	if (!tasks.length || !gens.length) return undefined;
-	const lags: number[] = [];
-	const downloads: number[] = [];
-	const ends: number[] = [];
-	for (const task of tasks) {
-		const noticed = status.find((r: RecordedRequest) => (r.json as { taskid?: string } | undefined)?.taskid === task.taskid && r.time >= task.doneAt);
-		if (!noticed) continue;
-		lags.push(noticed.time - task.doneAt);
-		const end = fileEnds.get(task.taskid) ?? noticed.time;
-		downloads.push(end - noticed.time);
-		ends.push(end);
+	const tasks = [...emu.tasks.values()].sort((a, b) => a.createdAt - b.createdAt);
+	if (!tasks.length) return undefined;
+	const info = tasks.map((task) => {
+		const noticed = status.find((r: RecordedRequest) => (r.json as { taskid?: string } | undefined)?.taskid === task.taskid && r.time >= task.doneAt)?.time ?? task.doneAt;
+		return { created: task.createdAt, done: task.doneAt, noticed, end: fileEnds.get(task.taskid) ?? noticed };
+	});
+	const lanes: Array<typeof info> = [];
+	for (const t of info) {
+		if (lanes.length < c.concurrency) {
+			lanes.push([t]);
+			continue;
+		}
+		const free = lanes.filter((l) => l[l.length - 1].end <= t.created + 5);
+		const pool = free.length ? free : lanes;
+		pool.sort((a, b) => b[b.length - 1].end - a[a.length - 1].end);
+		pool[free.length ? 0 : pool.length - 1].push(t);
 	}
-	const starts = gens.map((g) => g.time).sort(byTime);
-	ends.sort(byTime);
-	// A slot frees when a task's result is in; the next submit in it is the (k + concurrency)-th.
-	const gaps: number[] = [];
-	for (let k = c.concurrency; k < starts.length; k++) gaps.push(starts[k] - ends[k - c.concurrency]);
-	const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+	const lane = lanes.sort((a, b) => b[b.length - 1].end - a[a.length - 1].end)[0];
+	let gapMs = 0;
+	for (let i = 1; i < lane.length; i++) gapMs += lane[i].created - lane[i - 1].end;
+	const sum = (f: (t: (typeof info)[number]) => number) => lane.reduce((n, t) => n + f(t), 0);
 	return {
-		headMs: starts[0] - nodeStart,
-		lagMs: mean(lags),
-		downloadMs: mean(downloads),
-		gapMs: mean(gaps),
-		tailMs: nodeEnd - ends[ends.length - 1],
-		waves: Math.ceil(c.items / c.concurrency),
+		headMs: lane[0].created - nodeStart,
+		taskMs: sum((t) => t.done - t.created),
+		lagMs: sum((t) => t.noticed - t.done),
+		downloadMs: sum((t) => t.end - t.noticed),
+		gapMs,
+		tailMs: nodeEnd - lane[lane.length - 1].end,
+		waves: lane.length,
 	};
 }
 
@@ -133,7 +142,7 @@ export async function runInN8n(emu: Emulator, line: string, cases: N8nCase[], lo
 			emu.events.on('request', onRequest);
 			const before = storage();
 			log(`n8n ${rt.version}: ${c.label} …`);
-			const res = await executeMeasured(rt, env, hook, rssDir, 15 * 60 * 1000, wfId(c, i));
+			const res = await executeMeasured(rt, c.nodeOptions ? { ...env, NODE_OPTIONS: c.nodeOptions } : env, hook, rssDir, 15 * 60 * 1000, wfId(c, i));
 			emu.events.off('request', onRequest);
 			const execution = runtime.parseExecuteOutput(res.stdout);
 			const nodeRun = execution?.data?.resultData?.runData?.TensorsLab?.[0] as { startTime?: number; executionTime?: number } | undefined;
@@ -159,7 +168,7 @@ export async function runInN8n(emu: Emulator, line: string, cases: N8nCase[], lo
 			const b = run.breakdown;
 			log(
 				`  wall ${(wallMs / 1000).toFixed(2)} s (×${run.ratio.toFixed(3)}), peak RSS ${(run.peakRssKb / 1024).toFixed(1)} MiB` +
-					(b ? `, head ${b.headMs.toFixed(0)} lag ${b.lagMs.toFixed(0)} download ${b.downloadMs.toFixed(0)} gap ${b.gapMs.toFixed(0)} tail ${b.tailMs.toFixed(0)} ms` : '') +
+					(b ? `, critical lane: head ${b.headMs.toFixed(0)}, Σ lag ${b.lagMs.toFixed(0)}, Σ download ${b.downloadMs.toFixed(0)}, Σ gaps ${b.gapMs.toFixed(0)}, tail ${b.tailMs.toFixed(0)} ms` : '') +
 					(error ? `, ERROR: ${error}` : ''),
 			);
 			runs.push(run);
@@ -187,4 +196,3 @@ export async function runInN8n(emu: Emulator, line: string, cases: N8nCase[], lo
 	}
 }
 
-export { median };

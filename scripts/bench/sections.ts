@@ -7,7 +7,6 @@ import type { N8nRun, N8nRunsResult } from './n8nRuns';
 
 const sec = (ms: number, digits = 2) => `${(ms / 1000).toFixed(digits)} s`;
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
-const mark = (met: boolean | undefined) => (met === undefined ? '—' : met ? 'yes' : '**no**');
 
 export function table(headers: string[], rows: string[][]): string {
 	return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -159,13 +158,13 @@ export function n8nRows(result: N8nRunsResult, videoMb: number, imageMb: number)
 			source: n8nSource(result),
 		});
 	}
-	const tiny = result.runs.find((r) => r.label === 'memory baseline');
 	for (const r of result.runs.filter((x) => x.label.startsWith('memory,'))) {
-		if (!tiny) break;
+		const tiny = result.runs.find((x) => x.label.startsWith('memory baseline') && x.nodeOptions === r.nodeOptions);
+		if (!tiny) continue;
 		const growth = r.peakRssKb - tiny.peakRssKb;
 		rows.push({
 			figure: 'attempt: peak RSS growth, 15 × 25 MiB images',
-			for: `Max Concurrency ${r.concurrency} (downloads at once ≤ ${r.concurrency})`,
+			for: `Max Concurrency ${r.concurrency} (downloads at once ≤ ${r.concurrency})${r.nodeOptions ? `, NODE_OPTIONS=${r.nodeOptions} (operator's setting)` : ''}`,
 			result: `${mib(growth)} = ${(growth / (imageMb * 1024)).toFixed(2)} × one image (single run)`,
 			target: `< 2 × one image`,
 			met: !r.error && growth < 2 * imageMb * 1024,
@@ -188,7 +187,7 @@ export function n8nRows(result: N8nRunsResult, videoMb: number, imageMb: number)
 export function n8nRunsTable(result: N8nRunsResult): string {
 	if (!result.runs.length) return '';
 	return table(
-		['run', 'items', 'task', 'maxConcurrency', 'wall (node)', 'ideal', 'ratio', 'over ideal', 'before 1st submit', 'lag (mean)', 'download (mean)', 'slot gap (mean)', 'after last', 'peak RSS', 'written'],
+		['run', 'items', 'task', 'maxConcurrency', 'wall (node)', 'ideal', 'ratio', 'over ideal', 'critical lane: tasks', 'before 1st submit', 'Σ lag', 'Σ download', 'Σ gaps (item handling + submit)', 'after last', 'peak RSS', 'written'],
 		result.runs.map((r: N8nRun) => {
 			const b = r.breakdown;
 			const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)} ms`);
@@ -201,6 +200,7 @@ export function n8nRunsTable(result: N8nRunsResult): string {
 				sec(r.idealMs, 0),
 				r.ratio.toFixed(3),
 				ms(r.wallMs - r.idealMs),
+				b ? `${b.waves} (Σ ${sec(b.taskMs)})` : '—',
 				ms(b?.headMs),
 				ms(b?.lagMs),
 				ms(b?.downloadMs),
@@ -262,4 +262,3 @@ export function scalingSvg(result: N8nRunsResult): string {
 	].join('\n');
 }
 
-export { mark };

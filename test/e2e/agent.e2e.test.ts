@@ -1,7 +1,7 @@
 /**
  * End to end: an AI Agent in real n8n really uses the TensorsLab node as a tool.
  *
- * The shipped example examples/07-ai-agent-images.json (Manual Trigger → Example request → AI
+ * The shipped example examples/10-ai-agent-images.json (Manual Trigger → Example request → AI
  * Agent, with an OpenAI Chat Model and the TensorsLab node as the tool "Generate Image") runs with
  * `n8n execute` in a fresh n8n user folder, with the packed package installed as a community
  * package. Its OpenAI credential's Base URL points at a stand-in for an OpenAI-compatible Chat
@@ -35,7 +35,7 @@ const LINES = (process.env.TENSORSLAB_E2E_LINES ?? '2,1')
 const AUTO_INSTALL = process.env.TENSORSLAB_E2E_NO_INSTALL !== '1';
 const RUN_ROOT = path.join(n8n.REPO_ROOT, '.e2e', `agent-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
-const EXAMPLE_ID = 'tlEx07AgentImages';
+const EXAMPLE_ID = 'tlEx10AgentImages';
 const example = n8n.loadExamples().find((e) => e.workflow.id === EXAMPLE_ID);
 const OPENAI_CREDENTIAL = { id: 'tlOpenAiCred0001', name: 'OpenAI account' };
 const STAND_IN_KEY = 'sk-stand-in-e2e-3b9c1d';

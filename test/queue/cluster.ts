@@ -3,11 +3,12 @@
  * the distribution's packages, n8n's main instance and its workers, each a plain process on a
  * loopback port that this module starts, owns and stops.
  *
- * Every process is started in its own process group and recorded as "<pgid> <name>" in
- * <runDir>/pids before anything else happens, with TENSORSLAB_QUEUE_RUN=<runId> in its
+ * Every process is started in its own process group and recorded as "<pgid> <name> <start time>"
+ * in <runDir>/pids before anything else happens, with TENSORSLAB_QUEUE_RUN=<runId> in its
  * environment. stopAll() stops them here; scripts/queue/services.sh `cleanup` reads the same file
- * when this process itself was killed (the shell's EXIT trap), and kills a recorded group only when
- * its leader still carries the run's marker, so a reused process ID is never touched.
+ * when this process itself was killed (the shell's EXIT trap), and kills a recorded group only while
+ * its leader is still the recorded process (same PID and start time) or one of its processes still
+ * carries the run's marker, so a reused process ID is never touched.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -99,6 +100,8 @@ export class Cluster {
 		fs.writeFileSync(path.join(runDir, 'run-id'), `${this.runId}\n`);
 		this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-queue-'));
 		fs.chmodSync(this.scratch, 0o755);
+		// For scripts/queue/services.sh cleanup, should this process die before stopAll().
+		fs.writeFileSync(path.join(runDir, 'scratch'), `${this.scratch}\n`);
 	}
 
 	/**
@@ -116,7 +119,7 @@ export class Cluster {
 		});
 		fs.closeSync(fd);
 		if (child.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
-		fs.appendFileSync(this.pidFile, `${child.pid} ${name}\n`);
+		fs.appendFileSync(this.pidFile, `${child.pid} ${name} ${startTime(child.pid)}\n`);
 		let running = true;
 		const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
 			child.on('exit', (code, signal) => {
@@ -335,6 +338,21 @@ export class Cluster {
 			}
 		}, 500);
 		return { ...proc, role: 'worker', userFolder, url, port };
+	}
+}
+
+/**
+ * The process's start time in clock ticks since boot (Linux: field 22 of /proc/<pid>/stat), which
+ * with the PID identifies a process for good; "-" where unknown. Recorded for the cleanup script,
+ * which needs no environment marker for it (redis-server overwrites its environment block with its
+ * process title).
+ */
+function startTime(pid: number): string {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '-';
+	} catch {
+		return '-';
 	}
 }
 

@@ -119,6 +119,18 @@ describe('TaskPoller', () => {
 		expect(b.polls).toBeLessThan(10);
 	});
 
+	it('asks a task once more shortly after it missed the age two siblings completed at', async () => {
+		const clock = virtualClock();
+		const tasks = fakeTasks({ a: 2_000, b: 2_000, c: 2_060 }, clock);
+		const poller = new TaskPoller({ ...clock, fetchStatus: tasks.fetchStatus, schedule: TASK_KINDS.image.poll });
+		['a', 'b', 'c'].forEach((id) => tasks.start(id));
+		const outcomes = await Promise.all(['a', 'b', 'c'].map(async (id) => await poller.wait(id, { timeoutMs: 60_000 })));
+		expect(outcomes.map((o) => o.kind)).toEqual(['completed', 'completed', 'completed']);
+		// Not at its next scheduled poll (0.75 s or more later) but 5 % of 2.25 s after the miss.
+		expect(outcomes[2].waitedMs - 2_060).toBeLessThanOrEqual(200);
+		expect(outcomes[2].polls).toBeLessThanOrEqual(5);
+	});
+
 	it('times out at the deadline, not later', async () => {
 		const clock = virtualClock();
 		const tasks = fakeTasks({ slow: 100_000 }, clock);

@@ -118,12 +118,13 @@ export class TaskPoller {
 		return sorted[Math.floor(sorted.length / 2)];
 	}
 
-	private nextDue(task: PendingTask): number {
+	private nextDue(task: PendingTask, missedExpected = false): number {
 		const now = this.now();
 		const delay = nextPollDelay(now - task.startedAt, {
 			schedule: this.schedule,
 			userIntervalMs: task.userIntervalMs,
 			expectedDurationMs: this.expectedDurationMs(),
+			missedExpected,
 		});
 		// Never sleep past the deadline: the timeout is noticed on time.
 		return Math.min(now + delay, task.deadline);
@@ -204,8 +205,13 @@ export class TaskPoller {
 			this.timeOut(task);
 		} else {
 			// Queued, processing, or a status value we do not know: still running.
+			// The first "not yet" at or past the age its siblings completed at (two or more of
+			// them: one says nothing of how alike the tasks are) is most likely a moment early
+			// (submit latency differs from task to task): asked again shortly.
+			const expected = this.expectedDurationMs();
+			const missedExpected = expected !== undefined && this.durations.length >= 2 && askedMs >= expected && task.lastPendingMs < expected;
 			task.lastPendingMs = askedMs;
-			task.dueAt = this.nextDue(task);
+			task.dueAt = this.nextDue(task, missedExpected);
 		}
 	}
 
