@@ -27,6 +27,9 @@ if [ "${TENSORSLAB_SKIP_E2E:-}" != "1" ] && [ -f test/e2e/jest.config.js ]; then
 	for line in "${e2e_lines[@]}"; do
 		"$SCRIPT_DIR/install-n8n.sh" "$line" >/dev/null || status=1
 	done
+	# Debian's Chromium for the editor test (test/e2e/editor.e2e.test.ts), installed here for the
+	# same reason: a new machine shows the install instead of a silent pause inside jest.
+	"$SCRIPT_DIR/ensure-chromium.sh" >/dev/null || status=1
 	TENSORSLAB_E2E_NO_INSTALL=1 npx --no-install jest -c test/e2e/jest.config.js --runInBand --json \
 		--outputFile="$results/e2e.json" || status=1
 fi
