@@ -72,8 +72,14 @@ step() { # step <label> <command...>
 	return "$rc"
 }
 
+# For test-all.sh's sum: a run that could not report counts as one failure.
+json_failure() {
+	if [ -n "${TENSORSLAB_QUEUE_JSON_OUT:-}" ]; then echo '{"numPassedTests":0,"numFailedTests":1}' >"$TENSORSLAB_QUEUE_JSON_OUT"; fi
+}
+
 fail_setup() {
 	log "setup failed (above): no test ran"
+	json_failure
 	echo "0 passed, 0 failed"
 	exit 1
 }
@@ -93,7 +99,9 @@ JEST_PID=$!
 wait "$JEST_PID" || status=1
 JEST_PID=""
 TEST_S=$(($(date +%s) - T1))
-if [ -n "${TENSORSLAB_QUEUE_JSON_OUT:-}" ] && [ -f "$results" ]; then cp "$results" "$TENSORSLAB_QUEUE_JSON_OUT"; fi
+if [ -n "${TENSORSLAB_QUEUE_JSON_OUT:-}" ]; then
+	if [ -f "$results" ]; then cp "$results" "$TENSORSLAB_QUEUE_JSON_OUT"; else json_failure; fi
+fi
 
 echo
 echo "=== what ran where (${RUN_DIR#"$REPO_ROOT"/}/report.txt) ==="
