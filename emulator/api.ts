@@ -5,7 +5,7 @@
  */
 import { sha256 } from './body';
 import type { ParsedBody } from './body';
-import type { FaultQueue } from './faults';
+import { reportedStatus, type FaultQueue } from './faults';
 import { CODE_ERROR, CODE_SUCCESS, envelope, invalid, noCredits } from './replies';
 import type { Reply } from './replies';
 import { checkGenerate, checkJsonObject } from './rules';
@@ -75,18 +75,7 @@ export function handleStatus(state: ApiState, rec: RecordedRequest, parsed: Pars
 	if (!task || task.deleted) return envelope(CODE_ERROR, 'Task not found');
 	const now = Date.now();
 	const real = task.statusAt(now);
-	let reported: number = real;
-	if (task.statusOverride && now < task.statusOverride.until) reported = task.statusOverride.value;
-	else {
-		task.statusOverride = undefined;
-		const fault = state.faultQueue.takeBehaviourFault('infobytaskid');
-		if (fault?.kind === 'unknownStatus') {
-			reported = fault.value;
-			// CHOICE: with forMs, the task keeps reporting `value` for that long (one fault use);
-			// without it, only this one answer is affected.
-			if (fault.forMs !== undefined) task.statusOverride = { value: fault.value, until: now + fault.forMs };
-		}
-	}
+	const reported = reportedStatus(task, state.faultQueue, 'infobytaskid', now);
 	const data: Record<string, unknown> = {
 		taskid: task.taskid,
 		category: task.category,

@@ -168,3 +168,23 @@ export class FaultQueue {
 		return q.fault;
 	}
 }
+
+/** A task whose reported status a fault may change: its real status, and an override in force. */
+export interface StatusReporting {
+	statusAt(now: number): number;
+	statusOverride?: { value: number; until: number };
+}
+
+/**
+ * The status a status endpoint reports for a task: its real one, unless an `unknownStatus` fault
+ * says otherwise. CHOICE: with forMs, the task keeps reporting `value` for that long (one fault
+ * use); without it, only this one answer is affected.
+ */
+export function reportedStatus(task: StatusReporting, queue: FaultQueue, endpoint: RecordedRequest['endpoint'], now: number): number {
+	if (task.statusOverride && now < task.statusOverride.until) return task.statusOverride.value;
+	task.statusOverride = undefined;
+	const fault = queue.takeBehaviourFault(endpoint);
+	if (fault?.kind !== 'unknownStatus') return task.statusAt(now);
+	if (fault.forMs !== undefined) task.statusOverride = { value: fault.value, until: now + fault.forMs };
+	return fault.value;
+}

@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { mediaType, sha256 } from './body';
 import type { ParsedBody } from './body';
 import type { ApiState } from './api';
-import type { Fault } from './faults';
+import { reportedStatus, type Fault } from './faults';
 import { CODE_ERROR, CODE_SUCCESS, envelope, invalid, noCredits } from './replies';
 import type { Reply } from './replies';
 import { checkJsonObject } from './rules';
@@ -171,16 +171,7 @@ export function handleVideoStatus(state: ApiState, rec: RecordedRequest, parsed:
 	if (!task || task.deleted) return envelope(CODE_ERROR, 'Task not found', undefined, 404);
 	const now = Date.now();
 	const real = task.statusAt(now);
-	let reported: number = real;
-	if (task.statusOverride && now < task.statusOverride.until) reported = task.statusOverride.value;
-	else {
-		task.statusOverride = undefined;
-		const fault = state.faultQueue.takeBehaviourFault('videoinfobytaskid');
-		if (fault?.kind === 'unknownStatus') {
-			reported = fault.value;
-			if (fault.forMs !== undefined) task.statusOverride = { value: fault.value, until: now + fault.forMs };
-		}
-	}
+	const reported = reportedStatus(task, state.faultQueue, 'videoinfobytaskid', now);
 	const { prompt, ratio, duration, resolution, fps, seed, lastFrame } = task.request;
 	return envelope(CODE_SUCCESS, 'OK', {
 		taskid: task.taskid,
