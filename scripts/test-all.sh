@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the unit and integration suites (jest, against the local emulator and inside
-# n8n-core), then the end-to-end suite in real n8n installs (test/e2e). Prints jest's own counts,
-# summed, as the last line: "N passed, N failed".
+# n8n-core), the end-to-end suite in real n8n installs (test/e2e), then n8n's queue mode
+# (test/queue, scripts/test-queue.sh). Prints jest's own counts, summed, as the last line:
+# "N passed, N failed". TENSORSLAB_SKIP_E2E=1 / TENSORSLAB_SKIP_QUEUE=1 leave a part out.
 set -uo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/n8n-env.sh
@@ -32,6 +33,14 @@ if [ "${TENSORSLAB_SKIP_E2E:-}" != "1" ] && [ -f test/e2e/jest.config.js ]; then
 	"$SCRIPT_DIR/ensure-chromium.sh" >/dev/null || status=1
 	TENSORSLAB_E2E_NO_INSTALL=1 npx --no-install jest -c test/e2e/jest.config.js --runInBand --json \
 		--outputFile="$results/e2e.json" || status=1
+fi
+
+if [ "${TENSORSLAB_SKIP_QUEUE:-}" != "1" ]; then
+	# n8n's queue mode (test/queue: Redis, PostgreSQL, main + two workers). It fits CI's 90 minutes
+	# from a new machine (measured: README "Running at scale"), so it is part of every test run.
+	# It installs redis-server/PostgreSQL when missing (as root or with sudo) and leaves nothing
+	# running, pass or fail.
+	TENSORSLAB_QUEUE_JSON_OUT="$results/queue.json" bash "$SCRIPT_DIR/test-queue.sh" || status=1
 fi
 
 node -e '

@@ -41,6 +41,20 @@ function expectNoKey(result: Awaited<ReturnType<typeof run>>, key = SECRET_KEY):
 	expect(visible).not.toContain(key.slice(-12));
 }
 
+describe("n8n's log names every created task, and nothing secret", () => {
+	it('logs each task ID at info level the moment it is created (the one trace left if the process dies)', async () => {
+		const result = await run(emu(), generateAndWait({ model: 'zimage' }), { inputItems: [{ json: { n: 1 } }, { json: { n: 2 } }] });
+		expect(result.error).toBeUndefined();
+		const taskIds = [...new Set(result.items.map((item) => item.json.taskId as string))];
+		expect(taskIds).toHaveLength(2);
+		const created = result.logs.filter((entry) => entry.level === 'info' && /TensorsLab task \S+ created/.test(entry.message));
+		expect(created.map((entry) => (entry.metadata as { taskId: string }).taskId).sort()).toEqual([...taskIds].sort());
+		expect(created.map((entry) => (entry.metadata as { itemIndex: number }).itemIndex).sort()).toEqual([0, 1]);
+		for (const entry of created) expect(entry.message).toContain((entry.metadata as { taskId: string }).taskId);
+		expectNoKey(result);
+	});
+});
+
 describe('the API key never appears in outputs, errors or logs', () => {
 	it.each([
 		['Generate and Wait, several images, delete after download', generateAndWait({ model: 'seedreamv45', batchSize: 2 }, { deleteAfterDownload: true })],

@@ -367,6 +367,11 @@ test('a worker SIGKILLed mid-run: n8n fails the execution, nothing is generated 
 	}
 	// n8n does not run a stalled job again (it sets Bull's maxStalledCount to 0): no generate twice.
 	expect(emu.apiRequests('generate')).toHaveLength(2);
+	// What is left of the Generate and Wait task: the node's log line on the killed worker.
+	const logLine = (task: string) => w1.logs().split('\n').find((line) => line.includes(`TensorsLab task ${task} created`));
+	expect(logLine(syncTask)).toBeDefined();
+	expect(logLine(subTask)).toBeDefined();
+	expect(w1.logs()).not.toContain(emu.apiKey);
 
 	// The sub-workflow's own execution was created with its input (the task IDs) before it started
 	// waiting; nothing removes it. main marks it crashed at its next queue-recovery check (every
@@ -388,13 +393,16 @@ test('a worker SIGKILLed mid-run: n8n fails the execution, nothing is generated 
 	const found = [...taskIdsIn(crashed.data)];
 	expect(found).toEqual([subTask]);
 
-	// Fetch the paid result by that ID: Task → Wait and Download, on the replacement worker.
-	const recovered = await callWebhook('tl-queue-recover', { taskIds: found }, 300_000);
+	// Fetch both paid results by those IDs (the sub-execution's data, the worker's log): Task → Wait
+	// and Download, on the replacement worker.
+	const fromLog = /TensorsLab task (\S+) created/.exec(logLine(syncTask)!)![1];
+	const recovered = await callWebhook('tl-queue-recover', { taskIds: [...found, fromLog] }, 300_000);
 	expect(recovered.status).toBe(200);
 	const items = recovered.body as Array<Record<string, unknown>>;
-	expect(items).toHaveLength(1);
+	expect(items).toHaveLength(2);
 	expect(items[0]).toMatchObject({ taskId: subTask, status: 'completed', index: 0, worker: 'worker-3' });
-	expect(items[0].sha256).toBe(sha(emu.expectedImageBytes(subTask, 0)));
+	expect(items[1]).toMatchObject({ taskId: syncTask, status: 'completed', index: 0, worker: 'worker-3' });
+	for (const item of items) expect(item.sha256).toBe(sha(emu.expectedImageBytes(String(item.taskId), 0)));
 	expect(emu.apiRequests('generate')).toHaveLength(2);
 	const syncExecution = failed.find((e) => e.workflowId === syncWorkflowId) as Execution;
 	expect(syncExecution).toBeDefined();
@@ -406,10 +414,11 @@ test('a worker SIGKILLed mid-run: n8n fails the execution, nothing is generated 
 	report(`   killed ${running.map((j) => `job ${j.job}`).join(' and ')} on worker-1; worker-3 started as its replacement (ready ${seconds(w3ReadyMs)} after the kill)`);
 	report(`   webhook callers answered HTTP 500 {"message":"Error in workflow"} ${answeredMs.map((ms) => seconds(ms)).join(' / ')} after the kill;`);
 	report(`   executions ${parents.join(', ')} status "error" by ${seconds(failedMs)}: "${failed[0].data.resultData.error?.message}"`);
-	report(`   both had their run data replaced by an empty one: neither names its task. Task ${syncTask} (Generate and Wait) is lost to n8n; it still completed and cost credits`);
+	report(`   both had their run data replaced by an empty one: neither names its task (Task ${syncTask} still completed and cost credits).`);
+	report(`   the killed worker's log names both, from the node's info line at creation: "${logLine(syncTask)!.trim().slice(0, 200)}"`);
 	report(`   generate requests: ${emu.apiRequests('generate').length} (one per call: n8n never re-runs a stalled job)`);
 	report(`   sub-workflow execution ${crashed.id} kept its input: status "running" until main's queue recovery (here a restart, ${seconds(restartMs)}) marked it "crashed";`);
-	report(`   its data names task ${found.join(', ')}; Task -> Wait and Download fetched it on ${items[0].worker}: same bytes as served`);
+	report(`   its data names task ${found.join(', ')}; Task -> Wait and Download fetched it and ${fromLog} (from the log) on ${items[0].worker}: same bytes as served`);
 });
 
 test("an execution timeout shorter than the node's Timeout: n8n cancels the execution (measured)", async () => {

@@ -82,6 +82,45 @@ function virtualClock() {
 	};
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * A virtual clock with a timer queue: time moves to the next timer only once nothing else can run
+ * (the poller's own zero-delay waits are real timers and run first), so tasks registered together
+ * register at the same instant.
+ */
+function eventClock() {
+	let now = 0;
+	const timers: Array<{ at: number; fire: () => void }> = [];
+	const sleep = async (ms: number, signal: AbortSignal) =>
+		await new Promise<void>((resolve, reject) => {
+			if (signal.aborted) return reject(new Error('aborted'));
+			const timer = { at: now + ms, fire: resolve };
+			timers.push(timer);
+			signal.addEventListener('abort', () => {
+				timer.fire = () => undefined;
+				reject(new Error('aborted'));
+			});
+		});
+	return {
+		now: () => now,
+		sleep,
+		async run(body: () => Promise<void>) {
+			let finished = false;
+			const done = body().finally(() => (finished = true));
+			while (!finished) {
+				await new Promise((resolve) => setTimeout(resolve, 0));
+				timers.sort((a, b) => a.at - b.at);
+				const timer = timers.shift();
+				if (!timer) continue;
+				now = Math.max(now, timer.at);
+				timer.fire();
+			}
+			await done;
+		},
+	};
+}
+
 function fakeTasks(durations: Record<string, number>, clock: { now: () => number }, failing: string[] = []) {
 	const started: Record<string, number> = {};
 	const requests: string[] = [];
@@ -129,6 +168,59 @@ describe('TaskPoller', () => {
 		// Not at its next scheduled poll (0.75 s or more later) but 5 % of 2.25 s after the miss.
 		expect(outcomes[2].waitedMs - 2_060).toBeLessThanOrEqual(200);
 		expect(outcomes[2].polls).toBeLessThanOrEqual(5);
+	});
+
+	it('narrows in on the duration from one task to the next (one at a time, alike tasks)', async () => {
+		const clock = eventClock();
+		const ids = Array.from({ length: 12 }, (_, i) => `t${i}`);
+		const tasks = fakeTasks(Object.fromEntries(ids.map((id, i) => [id, 2_000 + (i % 3) * 4])), clock);
+		const poller = new TaskPoller({ ...clock, fetchStatus: tasks.fetchStatus, schedule: TASK_KINDS.image.poll });
+		const lags: number[] = [];
+		const polls: number[] = [];
+		await clock.run(async () => {
+			for (const [i, id] of ids.entries()) {
+				tasks.start(id);
+				const outcome = await poller.wait(id, { timeoutMs: 60_000 });
+				expect(outcome.kind).toBe('completed');
+				lags.push(outcome.waitedMs - (2_000 + (i % 3) * 4));
+				polls.push(outcome.polls);
+				await clock.sleep(30, new AbortController().signal); // the next item's submit
+			}
+		});
+		// The first is noticed at its third scheduled poll (2.25 s); the schedule alone would give
+		// every later one the same 250 ms lag. Each probe inside the bracket narrows it.
+		expect(lags[0]).toBe(250);
+		expect(median(lags.slice(6))).toBeLessThanOrEqual(100);
+		// A probe costs at most one request more than the schedule (3).
+		expect(Math.max(...polls)).toBeLessThanOrEqual(4);
+	});
+
+	it('keeps later waves close to the duration when submit latencies differ', async () => {
+		const clock = eventClock();
+		// 50 tasks, 10 at a time; each task's clock started 0–20 ms before its wait (submit latency).
+		const latency = (i: number) => (i * 7) % 21;
+		const duration = (i: number) => 2_000 - latency(i);
+		const tasks = fakeTasks(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, duration(i)])), clock);
+		const poller = new TaskPoller({ ...clock, fetchStatus: tasks.fetchStatus, schedule: TASK_KINDS.image.poll });
+		const lags: number[] = [];
+		const polls: number[] = [];
+		await clock.run(async () => {
+			let next = 0;
+			const lane = async () => {
+				while (next < 50) {
+					const i = next++;
+					tasks.start(`t${i}`);
+					const outcome = await poller.wait(`t${i}`, { timeoutMs: 60_000 });
+					lags[i] = outcome.waitedMs - duration(i);
+					polls[i] = outcome.polls;
+					await clock.sleep(30, new AbortController().signal);
+				}
+			};
+			await Promise.all(Array.from({ length: 10 }, lane));
+		});
+		// After the first wave, tasks are noticed within tens of milliseconds, not a poll interval late.
+		expect(median(lags.slice(20))).toBeLessThanOrEqual(40);
+		expect(Math.max(...polls)).toBeLessThanOrEqual(6);
 	});
 
 	it('times out at the deadline, not later', async () => {

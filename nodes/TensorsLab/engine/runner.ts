@@ -36,6 +36,21 @@ function createdTasksNote(taskIds: string[]): string {
 	return `Tasks already created in this run (their credits are spent; fetch them with Task → Wait and Download): ${taskIds.join(', ')}.`;
 }
 
+/**
+ * Every created task in n8n's log (info level, the default), the moment it exists: if the process
+ * dies before the node returns (a queue-mode worker killed mid-run), n8n replaces the execution's
+ * run data with an empty one, and this line is then the only place that still names the task.
+ */
+function logCreated(ctx: IExecuteFunctions, taskId: string, itemIndex: number): void {
+	ctx.logger.info(`TensorsLab task ${taskId} created (item ${itemIndex}); fetch it with Task → Wait and Download if this execution does not finish`, {
+		taskId,
+		itemIndex,
+		executionId: ctx.getExecutionId(),
+		workflowId: ctx.getWorkflow().id,
+		node: ctx.getNode().name,
+	});
+}
+
 export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Array<ItemRead<TaskJob>>): Promise<INodeExecutionData[]> {
 	let maxConcurrency: number;
 	try {
@@ -74,6 +89,7 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 				} else {
 					taskId = await submitTask(ctx, job.request, context);
 					created.push(taskId);
+					logCreated(ctx, taskId, itemIndex);
 				}
 				if (job.action === 'submit') {
 					const { request } = job;

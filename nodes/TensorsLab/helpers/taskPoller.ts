@@ -5,16 +5,18 @@
  * loop never waits for one: a status request that hangs delays no other task, and a task's
  * Timeout holds whatever its requests do. A registration or an answer wakes the loop.
  *
- * Tasks of one run are alike, so each completion is news about the others: their first polls are
- * staggered (see `staggerMs`), and when one task is seen completed, every other task that has not
- * been asked since it reached that age is asked as soon as it does.
+ * Tasks of one run are alike, so each answer is news about the others: their first polls are
+ * staggered (see `staggerMs`); once one task is seen completed, every other task that has not
+ * been asked since it reached that age is asked as soon as it does, and tasks that start later
+ * are asked at the run's bracket of the duration (see DurationEstimate), which every wave narrows.
  *
  * The loop knows nothing of HTTP: `fetchStatus` and `sleep` are given, so tests drive it directly.
  */
 import { sleep } from 'n8n-workflow';
 
+import { DurationEstimate } from './durationEstimate';
 import type { TaskInfo } from './status';
-import { FLOOR_POLL_MS, LONG_TASK_SCHEDULE, nextPollDelay, staggerMs, type PollSchedule } from './pollSchedule';
+import { FLOOR_POLL_MS, LONG_TASK_SCHEDULE, SHORT_RETRY_MS, nextPollDelay, spreadFraction, staggerMs, type PollSchedule } from './pollSchedule';
 
 export type WaitOutcome =
 	| { kind: 'completed'; info: TaskInfo; waitedMs: number; polls: number }
@@ -50,6 +52,10 @@ interface PendingTask {
 	inFlight: boolean;
 	/** Its age when the latest request answered "not yet" was sent (0 before the first). */
 	lastPendingMs: number;
+	/** Where inside the run's bracket of the duration it is asked first (0–1, spread over the tasks). */
+	probeFraction: number;
+	/** Whether it has been asked inside that bracket (once is enough: later it is asked at its top). */
+	probed: boolean;
 	userIntervalMs?: number;
 	last?: TaskInfo;
 	resolve: (outcome: WaitOutcome) => void;
@@ -69,8 +75,8 @@ export class TaskPoller {
 	/** Tasks registered so far: picks each one's stagger. */
 	private registered = 0;
 
-	/** Age of each completed task of this run when the request that saw it completed was sent; their median predicts the others. */
-	private readonly durations: number[] = [];
+	/** What the answers so far say of this run's task duration. */
+	private readonly estimate = new DurationEstimate();
 
 	private readonly now: () => number;
 
@@ -95,6 +101,8 @@ export class TaskPoller {
 				polls: 0,
 				inFlight: false,
 				lastPendingMs: 0,
+				probeFraction: spreadFraction(this.registered),
+				probed: false,
 				userIntervalMs: options.pollIntervalMs,
 				resolve,
 				reject,
@@ -102,7 +110,7 @@ export class TaskPoller {
 			task.dueAt = this.nextDue(task);
 			// Stagger only while nothing is known: once a task of this run completed, the polls
 			// aim at its duration instead.
-			if (task.userIntervalMs === undefined && this.durations.length === 0) {
+			if (task.userIntervalMs === undefined && this.estimate.completions === 0) {
 				task.dueAt = Math.min(task.dueAt + staggerMs(this.registered, this.schedule), task.deadline);
 			}
 			this.registered++;
@@ -112,19 +120,26 @@ export class TaskPoller {
 		});
 	}
 
-	private expectedDurationMs(): number | undefined {
-		if (this.durations.length === 0) return undefined;
-		const sorted = [...this.durations].sort((a, b) => a - b);
-		return sorted[Math.floor(sorted.length / 2)];
+	/** The age at which this task is best asked next, from what its siblings showed (or undefined). */
+	private aimMs(task: PendingTask): number | undefined {
+		return this.estimate.aimMs(task.lastPendingMs, task.probeFraction, task.probed);
+	}
+
+	/** After its probe said "not yet", a task may be asked at the bracket's top this soon. */
+	private floorMs(task: PendingTask): number {
+		return task.probed ? SHORT_RETRY_MS : FLOOR_POLL_MS;
 	}
 
 	private nextDue(task: PendingTask, missedExpected = false): number {
 		const now = this.now();
+		const aim = this.aimMs(task);
 		const delay = nextPollDelay(now - task.startedAt, {
 			schedule: this.schedule,
 			userIntervalMs: task.userIntervalMs,
-			expectedDurationMs: this.expectedDurationMs(),
+			expectedDurationMs: aim,
 			missedExpected,
+			floorMs: this.floorMs(task),
+			spreadMs: this.estimate.spreadMs,
 		});
 		// Never sleep past the deadline: the timeout is noticed on time.
 		return Math.min(now + delay, task.deadline);
@@ -179,6 +194,9 @@ export class TaskPoller {
 		// Ages are taken when the request is sent: that is when a pulled-forward poll is due, so
 		// the round trip does not creep into the expected duration from one wave to the next.
 		const askedMs = this.now() - task.startedAt;
+		// A request inside the run's bracket is this task's probe: it is not asked inside it again.
+		const { lowerMs, upperMs } = this.estimate;
+		if (lowerMs !== undefined && upperMs !== undefined && askedMs > lowerMs && askedMs < upperMs) task.probed = true;
 		this.deps.fetchStatus(task.taskId).then(
 			(info) => this.answered(task, info, askedMs),
 			(error: unknown) => {
@@ -196,7 +214,7 @@ export class TaskPoller {
 		task.last = info;
 		const waitedMs = this.now() - task.startedAt;
 		if (info.status === 'completed') {
-			this.durations.push(askedMs);
+			this.estimate.recordCompleted(askedMs);
 			this.settle(task, () => task.resolve({ kind: 'completed', info, waitedMs, polls: task.polls }));
 			this.pullForward();
 		} else if (info.status === 'failed') {
@@ -205,31 +223,32 @@ export class TaskPoller {
 			this.timeOut(task);
 		} else {
 			// Queued, processing, or a status value we do not know: still running.
-			// The first "not yet" at or past the age its siblings completed at (two or more of
-			// them: one says nothing of how alike the tasks are) is most likely a moment early
-			// (submit latency differs from task to task): asked again shortly.
-			const expected = this.expectedDurationMs();
-			const missedExpected = expected !== undefined && this.durations.length >= 2 && askedMs >= expected && task.lastPendingMs < expected;
+			// The first "not yet" at or past the shortest age its siblings completed at (two or
+			// more of them: one says nothing of how alike the tasks are) is most likely a moment
+			// early (submit latency differs from task to task): asked again shortly.
+			const upper = this.estimate.upperMs;
+			const missedExpected = upper !== undefined && this.estimate.completions >= 2 && askedMs >= upper && task.lastPendingMs < upper;
+			this.estimate.recordNotYet(askedMs);
 			task.lastPendingMs = askedMs;
 			task.dueAt = this.nextDue(task, missedExpected);
 		}
 	}
 
 	/**
-	 * A task just completed: every other task not asked about since it reached the expected
-	 * duration is asked when it does (at once if it is already older), instead of at its next
-	 * scheduled poll. A task asked once past that age is left to its schedule, so each completion
-	 * adds at most one request per other task, and usually none: the pulled-forward poll replaces
-	 * the one that would have noticed the completion later.
+	 * A task just completed: every other task not asked about since the age it is best asked at
+	 * (its probe inside the bracket, or the shortest completion age) is asked when it reaches it
+	 * (at once if it is already older), instead of at its next scheduled poll. A task asked once
+	 * past that age is left to its schedule, so each completion adds at most one request per other
+	 * task, and usually none: the pulled-forward poll replaces the one that would have noticed the
+	 * completion later.
 	 */
 	private pullForward(): void {
-		const expected = this.expectedDurationMs();
-		if (expected === undefined) return;
 		const now = this.now();
 		for (const other of this.pending) {
-			if (other.userIntervalMs !== undefined || other.lastPendingMs >= expected) continue;
-			// Never sooner than FLOOR_POLL_MS after its own latest request, as nextPollDelay.
-			const earliest = Math.max(now, other.startedAt + expected, other.startedAt + other.lastPendingMs + FLOOR_POLL_MS);
+			const aim = this.aimMs(other);
+			if (aim === undefined || other.userIntervalMs !== undefined || other.lastPendingMs >= aim) continue;
+			// Never sooner than FLOOR_POLL_MS after its own latest request (SHORT_RETRY_MS after its probe), as nextPollDelay.
+			const earliest = Math.max(now, other.startedAt + aim, other.startedAt + other.lastPendingMs + this.floorMs(other));
 			other.dueAt = Math.min(other.dueAt, earliest, other.deadline);
 		}
 	}
