@@ -12,16 +12,14 @@ import { cpus, loadavg } from 'node:os';
 
 import { startEmulator } from '../../emulator';
 import { runInN8n, type N8nCase, type N8nRun } from './n8nRuns';
+import { median } from './timing';
 
 function option(name: string, fallback: string): string {
 	const i = process.argv.indexOf(`--${name}`);
 	return i === -1 ? fallback : (process.argv[i + 1] ?? fallback);
 }
 
-const median = (xs: number[]) => {
-	const sorted = [...xs].sort((a, b) => a - b);
-	return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-};
+const caseLabel = (items: number, kind: 'urls' | 'downloads') => `${items} items, ${kind === 'urls' ? 'URLs only' : 'downloads'}`;
 
 async function main(): Promise<void> {
 	const items = option('items', '10,50,500').split(',').map(Number);
@@ -33,7 +31,7 @@ async function main(): Promise<void> {
 	const concurrency = 10;
 	const cases: N8nCase[] = [];
 	for (let r = 1; r <= repeat; r++) {
-		for (const kind of kinds) for (const n of items) cases.push({ label: `${n} items, ${kind === 'urls' ? 'URLs only' : 'downloads'} (run ${r})`, items: n, taskMs, concurrency, kind });
+		for (const kind of kinds) for (const n of items) cases.push({ label: `${caseLabel(n, kind)} (run ${r})`, items: n, taskMs, concurrency, kind });
 	}
 	const loads: number[] = [];
 	const emu = await startEmulator({ queuedMs: 0, processingMs: 0 });
@@ -71,7 +69,7 @@ async function main(): Promise<void> {
 			const ratios = runs.map((r) => r.ratio);
 			const lagPerWave = runs.map((r) => (r.breakdown ? r.breakdown.lagMs / r.breakdown.waves : NaN));
 			lines.push(
-				`| ${n} items, ${kind === 'urls' ? 'URLs only' : 'downloads'} | **${median(ratios).toFixed(3)}** | ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} | ${median(lagPerWave).toFixed(0)} | ${(median(runs.map((r) => r.peakRssKb)) / 1024).toFixed(1)} MiB |`,
+				`| ${caseLabel(n, kind)} | **${median(ratios).toFixed(3)}** | ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)} | ${median(lagPerWave).toFixed(0)} | ${(median(runs.map((r) => r.peakRssKb)) / 1024).toFixed(1)} MiB |`,
 			);
 		}
 	}

@@ -1,24 +1,24 @@
-import { SHORT_RETRY_MS } from './pollSchedule';
-
 /**
  * What the tasks of one run have shown so far of how long such a task takes, for the poller to
  * aim its requests. Pure, so unit tests and the benchmark can check it directly.
  *
  * Every answer brackets its task's duration: a "not yet" sent at age a says it is longer than a,
  * a "completed" sent at age b says it is at most b. Tasks of one run are alike (same model, same
- * settings), so the shortest completion age seen (`upperMs`) and the longest "not yet" age below
- * it (`lowerMs`) bracket the duration of the next task too. The bracket is as wide as the gap
+ * settings), so the median age the latest completions were seen at (`upperMs`) and the longest
+ * "not yet" age below it (`lowerMs`) bracket the duration of the next task too. The bracket is as wide as the gap
  * between two polls at first (0.75 s for image tasks); each task that starts later is asked once
  * at its own point inside the bracket (`aimMs`, spread by the task's fraction), so every wave of
- * tasks narrows it for the next: its answers move `lowerMs` up and `upperMs` down. Aiming at the
- * upper end alone, as the median of completion ages does, would make every later task carry the
- * lag of the first wave's polls.
+ * tasks narrows it for the next: its answers move `lowerMs` up and, as they become the latest
+ * completions, `upperMs` down. Aiming at the top alone, as the median of all completion ages did,
+ * made every later task carry the lag of the first wave's polls.
  *
  * Nothing here assumes the tasks really are alike: a task asked too early answers "not yet" and
  * is asked again at `upperMs` (as soon as SHORT_RETRY_MS after the probe), then follows its
  * schedule. A probe costs at most one request per task and adds no lag, since it comes at least
  * SHORT_RETRY_MS before the request that aiming at `upperMs` would send.
  */
+import { SHORT_RETRY_MS } from './pollSchedule';
+
 /**
  * The top of the bracket is the median completion age of this many latest completions: robust
  * where durations differ (a lucky fast task does not pull every other task early), and it still
@@ -85,7 +85,7 @@ export class DurationEstimate {
 	 * The age at which a task should next be asked, or undefined while no task has completed.
 	 * A task not yet probed (`probed` false) whose last "not yet" came before the bracket is asked
 	 * inside it, at `fraction` (0–1) of the part from `lowerMs` to SHORT_RETRY_MS below the top;
-	 * otherwise (or when that part is empty) at the shortest completion age seen.
+	 * otherwise (or when that part is empty) at the top, `upperMs`.
 	 */
 	aimMs(lastPendingMs: number, fraction: number, probed: boolean): number | undefined {
 		const { upper, lower } = this;

@@ -223,9 +223,9 @@ export class TaskPoller {
 			this.timeOut(task);
 		} else {
 			// Queued, processing, or a status value we do not know: still running.
-			// The first "not yet" at or past the shortest age its siblings completed at (two or
-			// more of them: one says nothing of how alike the tasks are) is most likely a moment
-			// early (submit latency differs from task to task): asked again shortly.
+			// The first "not yet" at or past the top of the run's bracket (two or more completions:
+			// one says nothing of how alike the tasks are) is most likely a moment early (submit
+			// latency differs from task to task): asked again shortly.
 			const upper = this.estimate.upperMs;
 			const missedExpected = upper !== undefined && this.estimate.completions >= 2 && askedMs >= upper && task.lastPendingMs < upper;
 			this.estimate.recordNotYet(askedMs);
@@ -236,7 +236,7 @@ export class TaskPoller {
 
 	/**
 	 * A task just completed: every other task not asked about since the age it is best asked at
-	 * (its probe inside the bracket, or the shortest completion age) is asked when it reaches it
+	 * (its probe inside the bracket, or the bracket's top) is asked when it reaches it
 	 * (at once if it is already older), instead of at its next scheduled poll. A task asked once
 	 * past that age is left to its schedule, so each completion adds at most one request per other
 	 * task, and usually none: the pulled-forward poll replaces the one that would have noticed the
