@@ -74,6 +74,7 @@ export function handleStatus(state: ApiState, rec: RecordedRequest, parsed: Pars
 	// CHOICE: tasks are not scoped to keys; any valid key may read any task.
 	if (!task || task.deleted) return envelope(CODE_ERROR, 'Task not found');
 	const now = Date.now();
+	rec.readAt = now;
 	const real = task.statusAt(now);
 	const reported = reportedStatus(task, state.faultQueue, 'infobytaskid', now);
 	const data: Record<string, unknown> = {

@@ -53,7 +53,8 @@ export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMe
 		host.send(res, rec, { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('Method not allowed') });
 		return;
 	}
-	const file = servedFile(host, path);
+	rec.readAt = Date.now();
+	const file = servedFile(host, path, rec.readAt);
 	if (!file) {
 		if (slow) await host.delay(slow.delayMs);
 		host.send(res, rec, notFound());
@@ -101,19 +102,19 @@ export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMe
 }
 
 /** The file at `path` if it is served now: an image of an image task, a video task's MP4 or last frame. */
-function servedFile(host: ImageOriginHost, path: string): { plan: { size: number }; pieces: Iterable<Buffer>; contentType: string } | undefined {
+function servedFile(host: ImageOriginHost, path: string, now: number): { plan: { size: number }; pieces: Iterable<Buffer>; contentType: string } | undefined {
 	const image = /^\/images\/([^/]+)\/(\d+)\.png$/.exec(path);
 	if (image) {
 		const task = host.tasks.get(image[1]);
 		const index = Number(image[2]);
-		if (!task || !task.servesImage(index)) return undefined;
+		if (!task || !task.servesImage(index, now)) return undefined;
 		const plan = planImage(task.taskid, index, task.image);
 		return { plan, pieces: imagePieces(plan), contentType: 'image/png' };
 	}
 	const video = /^\/videos\/([^/]+?)(\.mp4|\/last-frame\.png)$/.exec(path);
 	const task = video ? host.videoTasks.get(video[1]) : undefined;
 	const lastFrame = video?.[2] !== '.mp4';
-	if (!task || !task.serves(lastFrame)) return undefined;
+	if (!task || !task.serves(lastFrame, now)) return undefined;
 	if (lastFrame) {
 		// The last frame: a PNG of the emulator's usual kind, 64×64, named after the task.
 		const plan = planImage(`${task.taskid}:last-frame`, 0, { width: 64, height: 64 });

@@ -59,6 +59,13 @@ export interface RecordedRequest {
 	seq: number;
 	/** Date.now() at arrival. */
 	time: number;
+	/**
+	 * For status and file requests: Date.now() when the task's state was read (for a status
+	 * request, after its body arrived).
+	 * Compare this, not `time`, with a task's doneAt: on a loaded machine a request that arrived
+	 * just before doneAt can be answered "completed". Addition to the brief.
+	 */
+	readAt?: number;
 	origin: 'api' | 'images';
 	method: string;
 	/** Path without the query string. */

@@ -170,6 +170,7 @@ export function handleVideoStatus(state: ApiState, rec: RecordedRequest, parsed:
 	// The documentation: an unknown task ID answers HTTP 404.
 	if (!task || task.deleted) return envelope(CODE_ERROR, 'Task not found', undefined, 404);
 	const now = Date.now();
+	rec.readAt = now;
 	const real = task.statusAt(now);
 	const reported = reportedStatus(task, state.faultQueue, 'videoinfobytaskid', now);
 	const { prompt, ratio, duration, resolution, fps, seed, lastFrame } = task.request;

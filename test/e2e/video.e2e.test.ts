@@ -228,7 +228,7 @@ describe.each(LINES)('video, n8n line %s', (line) => {
 		expect(statuses.indexOf(5)).toBeLessThan(statuses.indexOf(3));
 		const downloads = emu.imageRequests();
 		expect(downloads.map((r) => [r.method, r.path, r.response?.status])).toEqual([['GET', `/videos/${taskId}.mp4`, 200]]);
-		expect(downloads[0].time).toBeGreaterThanOrEqual(emu.videoTasks.get(taskId)!.doneAt);
+		expect(downloads[0].readAt).toBeGreaterThanOrEqual(emu.videoTasks.get(taskId)!.doneAt);
 		expectKeyOnlyToApi();
 		timings.push({ what: `07: ${polls.length} status polls, statuses ${statuses.join(',')}`, ms: 0 });
 	});

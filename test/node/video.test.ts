@@ -57,7 +57,7 @@ describe('Video → Generate and Wait', () => {
 		const statuses = emu().apiRequests('videoinfobytaskid').map((r) => r.response?.status);
 		expect(statuses.every((s) => s === 200)).toBe(true);
 		expect(emu().imageRequests()).toHaveLength(1);
-		expect(emu().imageRequests()[0].time).toBeGreaterThanOrEqual(emu().videoTasks.get(taskId)!.doneAt);
+		expect(emu().imageRequests()[0].readAt).toBeGreaterThanOrEqual(emu().videoTasks.get(taskId)!.doneAt);
 	});
 
 	it('serves a real MP4: ftyp, moov and mdat, and ffprobe reads it when installed', async () => {
