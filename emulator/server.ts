@@ -249,6 +249,7 @@ export class TensorsLabEmulator implements Emulator, ApiState, ImageOriginHost {
 	send(res: http.ServerResponse, rec: RecordedRequest, reply: Reply): void {
 		if (res.destroyed || res.headersSent || this.closed) return;
 		rec.response = { status: reply.status, code: reply.code };
+		rec.answeredAt = Date.now();
 		res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
 		res.end(reply.body);
 		this.events.emit('request', rec);

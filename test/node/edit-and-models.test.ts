@@ -143,6 +143,9 @@ describe('Other (by ID)', () => {
 	it('a model ID TensorsLab does not know gets the API\'s answer (HTTP 404, code 9999), sent once, nothing created', async () => {
 		const result = await run(emu(), generateAndWait({ model: 'custom', modelId: 'nosuchmodel', prompt: 'p' }));
 		expect(result.error?.message).toBe('TensorsLab refused the request (HTTP 404): Not found: POST /v1/images/nosuchmodel');
+		expect((result.error as { description?: string }).description).toBe(
+			'TensorsLab has no model "nosuchmodel" at /v1/images/nosuchmodel. With "Other (by ID)", check the Model ID (the model\'s name in TensorsLab\'s API, e.g. seedreamv45); otherwise check the Base URL in the credential.',
+		);
 		expect(emu().log.map((r) => [r.path, r.response])).toEqual([['/v1/images/nosuchmodel', { status: 404, code: 9999 }]]);
 		expect(emu().tasks.size).toBe(0);
 	});

@@ -6,14 +6,14 @@ import { sniffVideoType } from '../../nodes/TensorsLab/helpers/videoType';
 import { buildVideoRequest } from '../../nodes/TensorsLab/helpers/videoValidation';
 import { TASK_KINDS } from '../../nodes/TensorsLab/taskKinds';
 
-/** Status requests until a task of `durationMs` is seen completed, and how late that is. */
+/** Status requests (video's own schedule) until a task of `durationMs` is seen completed, and how late that is. */
 function pollsUntil(durationMs: number): { requests: number; lagMs: number } {
 	let elapsed = 0;
 	let requests = 0;
 	for (;;) {
 		requests++;
 		if (elapsed >= durationMs) return { requests, lagMs: elapsed - durationMs };
-		elapsed += nextPollDelay(elapsed);
+		elapsed += nextPollDelay(elapsed, { schedule: TASK_KINDS.video.poll });
 	}
 }
 
