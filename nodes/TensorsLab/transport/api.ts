@@ -1,5 +1,5 @@
 /** The TensorsLab API calls the node makes: submit a task, ask its status, delete tasks. */
-import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { toMultipart, type SubmitRequest } from '../helpers/multipart';
 import { parseTaskInfo, type TaskInfo } from '../helpers/status';
@@ -12,8 +12,10 @@ export async function submitTask(ctx: IExecuteFunctions, request: SubmitRequest,
 	const data = await apiRequest(ctx, request.endpoint, () => toMultipart(request), 'submit', context).catch((error: unknown) => {
 		// A 404 on a generate path means a Model ID TensorsLab does not have ("Other (by ID)") or a
 		// wrong Base URL; nothing was created, so say what to fix rather than only quoting the API.
-		if (error instanceof NodeApiError && error.httpCode === '404' && !error.description) {
-			error.description = `TensorsLab has no model "${request.model}" at ${request.endpoint}. With "Other (by ID)", check the Model ID (the model's name in TensorsLab's API, e.g. seedreamv45); otherwise check the Base URL in the credential.`;
+		// (Duck-typed: where n8n installs a second copy of n8n-workflow, instanceof would miss it.)
+		const apiError = error as { httpCode?: unknown; description?: unknown };
+		if (apiError?.httpCode === '404' && !apiError.description) {
+			apiError.description = `TensorsLab has no model "${request.model}" at ${request.endpoint}. With "Other (by ID)", check the Model ID (the model's name in TensorsLab's API, e.g. seedreamv45); otherwise check the Base URL in the credential.`;
 		}
 		throw error;
 	});
