@@ -64,6 +64,7 @@ export async function onImageRequest(host: ImageOriginHost, req: http.IncomingMe
 	if (slow && !slow.trickle) await host.delay(slow.delayMs);
 	if (res.destroyed || host.closed) return;
 	rec.response = { status: 200 };
+	rec.answeredAt = Date.now();
 	res.writeHead(200, {
 		'content-type': file.contentType,
 		'content-length': String(plan.size),

@@ -89,7 +89,7 @@ export interface RecordedRequest {
 	fault?: Fault;
 	/** Set when the answer is sent; stays undefined for reset/hang faults and aborted requests. */
 	response?: { status: number; code?: number };
-	/** Date.now() when an API answer was sent (undefined while none was). Addition to the brief. */
+	/** Date.now() when the answer (for a served file, its headers) was sent; undefined while none was. Addition to the brief. */
 	answeredAt?: number;
 }
 
