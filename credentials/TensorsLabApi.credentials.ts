@@ -60,12 +60,15 @@ export class TensorsLabApi implements ICredentialType {
 		},
 	];
 
-	// The key is sent as a Bearer token, as the API reference and every official client do.
+	// The key is sent as a Bearer token, as the API reference and every official client do,
+	// trimmed (as the Base URL is): a key pasted with a leading or trailing space works, and the
+	// node's redaction, which looks for the trimmed key, finds it in any echo of the header.
+	// This also serves the Test below, which n8n authenticates with the same rule.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
+				Authorization: '=Bearer {{$credentials.apiKey.trim()}}',
 			},
 		},
 	};

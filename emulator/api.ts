@@ -90,6 +90,8 @@ export function handleStatus(state: ApiState, rec: RecordedRequest, parsed: Pars
 		origseed: task.origseed,
 	};
 	if (real === 4) data.error_message = task.errorMessage;
+	const omit = state.faultQueue.takeBehaviourFault('infobytaskid', 'omitField');
+	if (omit?.kind === 'omitField') delete data[omit.field];
 	return envelope(CODE_SUCCESS, 'OK', data);
 }
 

@@ -18,6 +18,8 @@ export type Fault =
 	| { kind: 'redirect'; location: string; status?: number }
 	| { kind: 'failTask'; message?: string }
 	| { kind: 'unknownStatus'; value: number; forMs?: number }
+	/** The status answer leaves out one field of its `data` (a field TensorsLab might drop). */
+	| { kind: 'omitField'; field: string }
 	| { kind: 'emptyUrls' }
 	| { kind: 'imageNotFound' }
 	| { kind: 'badScheme'; scheme?: string }
@@ -34,7 +36,7 @@ export interface QueuedFault {
 
 const TRANSPORT_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['http', 'reset', 'hang', 'slow', 'malformedJson', 'redirect']);
 const GENERATE_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['failTask', 'emptyUrls', 'imageNotFound', 'badScheme', 'outOfCredits']);
-const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['unknownStatus']);
+const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['unknownStatus', 'omitField']);
 const FAULT_TARGETS: ReadonlySet<string> = new Set<string>([
 	'seedreamv45', 'seedreamv5', 'seedreamv4', 'zimage', 'infobytaskid', 'deleteimagestask', 'image', 'generate', '*',
 	'seedancev2', 'seedancev15pro', 'seedancev1profast', 'videoinfobytaskid', 'deletevideotask', 'video',
@@ -97,6 +99,9 @@ export function validateFault(target: unknown, fault: unknown): asserts fault is
 		case 'badScheme':
 			str('scheme', true);
 			break;
+		case 'omitField':
+			str('field', false);
+			break;
 		case 'reset':
 		case 'hang':
 		case 'malformedJson':
@@ -119,7 +124,7 @@ export function validateFault(target: unknown, fault: unknown): asserts fault is
  * target matches and whose kind can apply to the endpoint. Transport faults (http, reset, hang,
  * slow, malformedJson, redirect) are taken on arrival, BEFORE auth, so e.g. a 5xx burst hits any
  * request. Behaviour faults (failTask, emptyUrls, imageNotFound, badScheme, outOfCredits on
- * generate; unknownStatus on infobytaskid) are taken when they take effect: for generate once
+ * generate; unknownStatus and omitField on infobytaskid) are taken when they take effect: for generate once
  * auth and validation passed (a refused request leaves them queued for the next one); for
  * infobytaskid when a found task's status is reported.
  */
@@ -152,14 +157,15 @@ export class FaultQueue {
 		return q && TRANSPORT_FAULTS.has(q.fault.kind) ? this.consume(q) : undefined;
 	}
 
-	takeBehaviourFault(endpoint: RecordedRequest['endpoint']): Fault | undefined {
-		const q = this.firstApplicable(endpoint);
+	/** `kind`: take only a fault of this kind (a status answer takes unknownStatus and omitField separately). */
+	takeBehaviourFault(endpoint: RecordedRequest['endpoint'], kind?: FaultKind): Fault | undefined {
+		const q = this.firstApplicable(endpoint, kind);
 		return q && !TRANSPORT_FAULTS.has(q.fault.kind) ? this.consume(q) : undefined;
 	}
 
-	/** First queued fault whose target matches and whose kind can apply to this endpoint. */
-	private firstApplicable(endpoint: RecordedRequest['endpoint']): QueuedFault | undefined {
-		return this.queue.find((q) => targetMatches(q.target, endpoint) && kindApplies(q.fault.kind, endpoint));
+	/** First queued fault whose target matches and whose kind can apply to this endpoint (and is `kind`, if given). */
+	private firstApplicable(endpoint: RecordedRequest['endpoint'], kind?: FaultKind): QueuedFault | undefined {
+		return this.queue.find((q) => targetMatches(q.target, endpoint) && kindApplies(q.fault.kind, endpoint) && (kind === undefined || q.fault.kind === kind));
 	}
 
 	private consume(q: QueuedFault): Fault {
@@ -183,7 +189,7 @@ export interface StatusReporting {
 export function reportedStatus(task: StatusReporting, queue: FaultQueue, endpoint: RecordedRequest['endpoint'], now: number): number {
 	if (task.statusOverride && now < task.statusOverride.until) return task.statusOverride.value;
 	task.statusOverride = undefined;
-	const fault = queue.takeBehaviourFault(endpoint);
+	const fault = queue.takeBehaviourFault(endpoint, 'unknownStatus');
 	if (fault?.kind !== 'unknownStatus') return task.statusAt(now);
 	if (fault.forMs !== undefined) task.statusOverride = { value: fault.value, until: now + fault.forMs };
 	return fault.value;

@@ -75,12 +75,25 @@ export function checkVideoGenerate(model: VideoEndpoint, contentType: string | u
 	if (sources.length > 2) return refuse(`Parameter "sourceImage": at most 2 files (got ${sources.length})`);
 	if (sources.some((f) => !f.filename || f.size === 0)) return refuse('Parameter "sourceImage": every file needs a filename and content');
 	const imageUrl = field('imageUrl');
-	// CHOICE: a comma-separated list of http(s) URLs is accepted, as TensorsLab's client sends it.
-	if (imageUrl !== undefined && !imageUrl.split(',').every((u) => /^https?:\/\/[^/\s]+/.test(u.trim()))) {
-		return refuse(`Parameter "imageUrl" must be http(s) URLs (got "${imageUrl}")`);
+	// CHOICE: one or two http(s) URLs (first frame, last frame) joined by a bare comma, as TensorsLab's
+	// client sends them. Strict: a space around the comma, a third URL or an empty piece is refused.
+	if (imageUrl !== undefined) {
+		const urls = imageUrl.split(',');
+		if (urls.length > 2) return refuse(`Parameter "imageUrl": at most 2 URLs, first and last frame (got ${urls.length})`);
+		if (!urls.every(isHttpUrl)) return refuse(`Parameter "imageUrl" must be one or two http(s) URLs joined by "," (got "${imageUrl}")`);
 	}
 	const seed = seedText === undefined ? randomInt(0, 2 ** 31) : Number(seedText);
 	return { prompt, ratio, duration: Number(duration), resolution, fps, seed, lastFrame: field('return_last_frame') === '1' };
+}
+
+/** An http(s) URL with a host and nothing the URL parser would have to re-encode (no whitespace). */
+function isHttpUrl(text: string): boolean {
+	if (!/^https?:\/\/[^/\s?#]+\S*$/i.test(text)) return false;
+	try {
+		return new URL(text).hostname !== '';
+	} catch {
+		return false;
+	}
 }
 
 export class EmulatedVideoTask {
@@ -174,7 +187,8 @@ export function handleVideoStatus(state: ApiState, rec: RecordedRequest, parsed:
 	const real = task.statusAt(now);
 	const reported = reportedStatus(task, state.faultQueue, 'videoinfobytaskid', now);
 	const { prompt, ratio, duration, resolution, fps, seed, lastFrame } = task.request;
-	return envelope(CODE_SUCCESS, 'OK', {
+	const omit = state.faultQueue.takeBehaviourFault('videoinfobytaskid', 'omitField');
+	const data: Record<string, unknown> = {
 		taskid: task.taskid,
 		url: real === 3 ? task.completedUrls() : [],
 		task_status: reported,
@@ -188,7 +202,9 @@ export function handleVideoStatus(state: ApiState, rec: RecordedRequest, parsed:
 		duration,
 		seed,
 		ratio,
-	});
+	};
+	if (omit?.kind === 'omitField') delete data[omit.field];
+	return envelope(CODE_SUCCESS, 'OK', data);
 }
 
 export function handleVideoDelete(state: ApiState, rec: RecordedRequest, parsed: ParsedBody): Reply {

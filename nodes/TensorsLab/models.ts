@@ -78,7 +78,7 @@ export const MODELS: Readonly<Record<ModelId, ModelCapabilities>> = {
 	seedreamv45: {
 		id: 'seedreamv45',
 		displayName: 'SeeDream V4.5',
-		description: 'General purpose, highest quality output',
+		description: 'Highest quality output, slower than V4',
 		operation: 'generate',
 		endpoint: '/v1/images/seedreamv45',
 		byId: false,
@@ -97,8 +97,9 @@ export const MODELS: Readonly<Record<ModelId, ModelCapabilities>> = {
 	seedreamv5: {
 		id: 'seedreamv5',
 		displayName: 'SeeDream V5 Lite',
-		// Not in the reference; TensorsLab's documentation lists it with V4.5's parameters.
-		description: 'Newest SeeDream; slower and more expensive than V4.5',
+		// TensorsLab's newest reference documents it with V4.5's parameters; its own client calls it
+		// slower and more expensive than V4 (docs/tensorslab-api.md).
+		description: 'Newest SeeDream, slower than V4 and costs more',
 		operation: 'generate',
 		endpoint: '/v1/images/seedreamv5',
 		byId: false,
@@ -117,7 +118,7 @@ export const MODELS: Readonly<Record<ModelId, ModelCapabilities>> = {
 	seedreamv4: {
 		id: 'seedreamv4',
 		displayName: 'SeeDream V4',
-		description: 'Faster generation with good quality',
+		description: "Fastest SeeDream, with good quality. TensorsLab's own default.",
 		operation: 'generate',
 		endpoint: '/v1/images/seedreamv4',
 		byId: false,
@@ -138,7 +139,7 @@ export const MODELS: Readonly<Record<ModelId, ModelCapabilities>> = {
 	zimage: {
 		id: 'zimage',
 		displayName: 'Z-Image',
-		description: 'Specific artistic styles; one PNG per request, reproducible with a seed',
+		description: 'The cheapest. One PNG per request, in specific artistic styles, reproducible with a seed.',
 		operation: 'generate',
 		endpoint: '/v1/images/zimage',
 		byId: false,

@@ -102,6 +102,8 @@ export const TASK_KINDS: Readonly<Record<TaskKindId, TaskKind>> = {
 			height: info.height ?? null,
 			seed: info.seed ?? null,
 			prompt: info.prompt ?? sent.prompt ?? null,
+			// The status answer's `starttime` (TensorsLab's own text, e.g. "2026-01-30 12:00:00").
+			startTime: info.startTime ?? null,
 		}),
 		noun: { one: 'image', many: 'images', title: 'Image', titles: 'Images', outputModes: true },
 		// 180 s is the reference's request timeout; result images are at most tens of MB (a 4K PNG).
@@ -179,4 +181,12 @@ export const OPTION_DEFAULTS = {
 	/** 0 = adaptive polling. */
 	pollIntervalSeconds: 0,
 	binaryPropertyName: 'data',
+	/**
+	 * Upper bounds of the time options, in seconds, checked before any request. Node's timers
+	 * overflow above 2^31-1 ms (about 24.8 days) and then fire at once, so an unbounded option
+	 * would turn a huge Timeout into an instant one. A day covers the slowest video task, and
+	 * TensorsLab keeps results for about 24 hours anyway; an hour is far beyond any one request
+	 * or any sensible gap between status checks.
+	 */
+	maxSeconds: { timeout: 86_400, requestTimeout: 3_600, pollInterval: 3_600 },
 } as const;

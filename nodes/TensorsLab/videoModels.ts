@@ -33,7 +33,7 @@ export const VIDEO_MODELS: Readonly<Record<VideoModelId, VideoModel>> = {
 	seedancev2: {
 		id: 'seedancev2',
 		displayName: 'SeeDance 2.0',
-		description: 'Newest; up to 15 s and 1440p, with audio. Source images must not show human faces.',
+		description: 'Newest and much slower than the others. Up to 15 s and 1440p, with audio. Refuses human faces in source images.',
 		endpoint: '/v1/video/seedancev2',
 		duration: { min: 5, max: 15 },
 		resolutions: ['480p', '720p', '1080p', '1440p'],
@@ -43,7 +43,7 @@ export const VIDEO_MODELS: Readonly<Record<VideoModelId, VideoModel>> = {
 	seedancev15pro: {
 		id: 'seedancev15pro',
 		displayName: 'SeeDance 1.5 Pro',
-		description: 'Up to 10 s and 1080p',
+		description: 'Up to 10 s and 1080p. Takes faces in source images.',
 		endpoint: '/v1/video/seedancev15pro',
 		duration: { min: 5, max: 10 },
 		resolutions: ['480p', '720p', '1080p'],
@@ -53,7 +53,7 @@ export const VIDEO_MODELS: Readonly<Record<VideoModelId, VideoModel>> = {
 	seedancev1profast: {
 		id: 'seedancev1profast',
 		displayName: 'SeeDance 1.0 Pro Fast',
-		description: 'Fastest; up to 10 s and 1080p',
+		description: "Fastest, TensorsLab's own default. Up to 10 s and 1080p. Takes faces in source images.",
 		endpoint: '/v1/video/seedancev1profast',
 		duration: { min: 5, max: 10 },
 		resolutions: ['480p', '720p', '1080p'],

@@ -74,9 +74,11 @@ if (out) process.on('exit', () => {
 });
 `;
 
-/** Builds the package from the current sources into `stage` and packs it. Returns the tarball. */
-export async function buildAndPack(stage: string): Promise<string> {
-	const root = runtime.REPO_ROOT;
+/**
+ * Builds the package from the current sources (or from another checkout's, `root`) into `stage`
+ * and packs it. Returns the tarball.
+ */
+export async function buildAndPack(stage: string, root = runtime.REPO_ROOT): Promise<string> {
 	const pkgDir = path.join(stage, 'package');
 	mkdirSync(pkgDir, { recursive: true });
 	const tsc = path.join(root, 'node_modules', '.bin', 'tsc');

@@ -280,7 +280,7 @@ describe.each(LINES)('n8n line %s', (line) => {
 		const ids = submitted.map((i) => i.json.taskId);
 		const deleted = output(res, 'Delete Tasks');
 		expect(deleted).toHaveLength(1);
-		expect(deleted[0].json.deleted).toEqual(ids);
+		expect(deleted[0].json).toEqual({ deleted: true, taskIds: ids });
 
 		// Submitted concurrently: any order.
 		expect(generateRequests().map((r) => r.fields.prompt[0]).sort()).toEqual(['A kite over a beach', 'A paper boat on a pond']);

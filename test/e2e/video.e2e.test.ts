@@ -286,7 +286,7 @@ describe.each(LINES)('video, n8n line %s', (line) => {
 			resolution: '480p',
 			duration: 5,
 		});
-		expect(output(res, 'Delete Task').map((i) => i.json)).toEqual([{ success: true, deleted: [taskId] }]);
+		expect(output(res, 'Delete Task').map((i) => i.json)).toEqual([{ deleted: true, taskIds: [taskId] }]);
 
 		expect(emu.apiRequests('generate').map((r) => [r.path, r.fields])).toEqual([
 			['/v1/video/seedancev1profast', { prompt: ['A paper plane gliding over rooftops'], resolution: ['480p'] }],

@@ -53,7 +53,7 @@ describe('generation parameters', () => {
 		['a height that is not a number', { resolution: 'custom', width: 2048, height: 'tall' }, /^Height must be a whole number, got "tall" \[item 1, parameter "height"\]$/],
 		['a zero width', { resolution: 'custom', width: 0, height: 2048 }, /^Width must be at least 1, got 0 \[item 1, parameter "width"\]$/],
 		['a missing binary property', { binaryPropertyNames: 'scan' }, /^The input item has no binary property "scan" \[item 1, parameter "binaryPropertyNames"\]$/],
-		['a binary property that is not an image', { binaryPropertyNames: 'doc' }, /^Binary property "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
+		['a binary property that is not an image', { binaryPropertyNames: 'doc' }, /^Binary field "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
 		['fifteen source images', { binaryPropertyNames: Array(15).fill('photo').join(',') }, /takes at most 14 source images, got 15 \[item 1, parameter "binaryPropertyNames"\]$/],
 		['an image URL and source binaries together', { binaryPropertyNames: 'photo', imageUrl: 'https://example.com/a.png' }, /not both \[item 1, parameter "imageUrl"\]$/],
 		['a file: image URL', { imageUrl: 'file:///etc/passwd' }, /^Image URL must start with http:\/\/ or https:\/\/, got "file:" \[item 1, parameter "imageUrl"\]$/],

@@ -41,8 +41,8 @@ describe('Image → Edit', () => {
 	it.each([
 		['no source image', { binaryPropertyNames: '', imageUrl: '' }, /^Quick Edit needs a source image \[item 1, parameter "binaryPropertyNames"\]$/],
 		['two source images', { binaryPropertyNames: 'photo, other' }, /^Quick Edit takes at most 1 source image, got 2 \[item 1, parameter "binaryPropertyNames"\]$/],
-		['a binary and an image URL together', { imageUrl: 'https://example.com/a.png' }, /^Set either Image URL or source image binaries, not both \[item 1, parameter "imageUrl"\]$/],
-		['a source that is not an image', { binaryPropertyNames: 'doc' }, /^Binary property "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
+		['a binary and an image URL together', { imageUrl: 'https://example.com/a.png' }, /^Set either 'Source Image URL' or input binary fields, not both \[item 1, parameter "imageUrl"\]$/],
+		['a source that is not an image', { binaryPropertyNames: 'doc' }, /^Binary field "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
 		['a missing binary property', { binaryPropertyNames: 'scan' }, /^The input item has no binary property "scan" \[item 1, parameter "binaryPropertyNames"\]$/],
 		['a file: image URL', { binaryPropertyNames: '', imageUrl: 'file:///etc/passwd' }, /^Image URL must start with http:\/\/ or https:\/\/, got "file:" \[item 1, parameter "imageUrl"\]$/],
 		['an empty prompt', { prompt: ' ' }, /^Prompt is empty \[item 1, parameter "prompt"\]$/],
@@ -75,7 +75,7 @@ describe('Other (by ID)', () => {
 	});
 
 	it.each([
-		['a source that is not an image', { binaryPropertyNames: 'doc' }, /^Binary property "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
+		['a source that is not an image', { binaryPropertyNames: 'doc' }, /^Binary field "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
 		['batch size 0', { batchSize: 0 }, /^Batch size must be at least 1, got 0 \[item 1, parameter "batchSize"\]$/],
 		['an ftp: image URL', { imageUrl: 'ftp://example.com/a.png' }, /^Image URL must start with http:\/\/ or https:\/\/, got "ftp:" \[item 1, parameter "imageUrl"\]$/],
 		['an empty prompt', { prompt: '' }, /^Prompt is empty \[item 1, parameter "prompt"\]$/],

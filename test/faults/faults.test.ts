@@ -51,9 +51,10 @@ describe('bursts of 5xx and 429 on every endpoint', () => {
 
 	it.each([502, 429])('retries a burst of two HTTP %s answers to a delete', async (status) => {
 		emu().inject('deleteimagestask', { kind: 'http', status, retryAfter: '0' }, 2);
-		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: 'abcd_1' });
+		const taskId = (await run(emu(), { resource: 'image', operation: 'generate', model: 'zimage', prompt: 'a lighthouse' })).items[0].json.taskId as string;
+		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: taskId });
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ success: true, deleted: ['abcd_1'] });
+		expect(result.items[0].json).toEqual({ deleted: true, taskIds: [taskId] });
 		expect(emu().apiRequests('deleteimagestask').map((r) => r.response?.status)).toEqual([status, status, 200]);
 	});
 
@@ -97,8 +98,9 @@ describe('connection resets, hangs and malformed answers', () => {
 	});
 
 	it('recovers from a malformed JSON answer to a delete', async () => {
+		const taskId = (await run(emu(), { resource: 'image', operation: 'generate', model: 'zimage', prompt: 'p', options: {} })).items[0].json.taskId as string;
 		emu().inject('deleteimagestask', { kind: 'malformedJson' });
-		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: 'abcd_1' });
+		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: taskId });
 		expect(result.error).toBeUndefined();
 		expect(emu().apiRequests('deleteimagestask')).toHaveLength(2);
 	});
@@ -116,7 +118,7 @@ describe('task outcomes the API can report', () => {
 	it('shows an unknown image_status as status "unknown" with its code in Task → Get', async () => {
 		const taskId = await createTask();
 		emu().inject('infobytaskid', { kind: 'unknownStatus', value: 0 });
-		const result = await run(emu(), { resource: 'task', operation: 'get', taskId });
+		const result = await run(emu(), { resource: 'task', operation: 'get', taskId, simplify: false });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ taskId, status: 'unknown', statusCode: 0 });
 	});

@@ -44,7 +44,7 @@ describe('repeatable requests (status, delete, download)', () => {
 		// Backoff: 0.5 s, 1 s, 2 s, each jittered to between half and all of it. The lowest draw
 		// keeps the test short; the jitter itself is the next test.
 		const result = await withRandom(0, async () => await run(emu(), generateAndWait()));
-		expect(result.error?.message).toBe('TensorsLab had a server error (HTTP 503)');
+		expect(result.error?.message).toMatch(/^Could not get image task \S+: TensorsLab had a server error \(HTTP 503\)$/);
 		expect(descriptionOf(result.error)).toContain('gave up after 4 attempts');
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(4);
 		// A wait can only come out longer than its backoff (a busy machine, or code first loaded on
@@ -104,7 +104,7 @@ describe('repeatable requests (status, delete, download)', () => {
 		emu().inject('infobytaskid', { kind: 'http', status: 429, retryAfter: '3600' });
 		const started = Date.now();
 		const result = await run(emu(), generateAndWait());
-		expect(result.error?.message).toBe('TensorsLab is rate limiting requests (HTTP 429)');
+		expect(result.error?.message).toMatch(/^Could not get image task \S+: TensorsLab is rate limiting requests \(HTTP 429\)$/);
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(1);
 		expect(Date.now() - started).toBeLessThan(5_000);
 	});
@@ -120,9 +120,12 @@ describe('repeatable requests (status, delete, download)', () => {
 	it('retries a delete on a connection reset and on a 5xx', async () => {
 		emu().inject('deleteimagestask', { kind: 'reset' });
 		emu().inject('deleteimagestask', { kind: 'http', status: 502, retryAfter: '0' });
-		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: 'abcd_1, efgh_2' });
+		const submit = async () =>
+			(await run(emu(), { resource: 'image', operation: 'generate', model: 'zimage', prompt: 'a lighthouse' })).items[0].json.taskId as string;
+		const ids = [await submit(), await submit()];
+		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: ids.join(', ') });
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ success: true, deleted: ['abcd_1', 'efgh_2'] });
+		expect(result.items[0].json).toEqual({ deleted: true, taskIds: ids });
 		expect(emu().apiRequests('deleteimagestask').map((r) => r.fault?.kind ?? 'none')).toEqual(['reset', 'http', 'none']);
 	});
 });
@@ -239,7 +242,7 @@ describe('generate is repeated only when it provably did not take effect', () =>
 	it('Wait and Download never sends a generate request, whatever fails', async () => {
 		emu().inject('infobytaskid', { kind: 'reset' });
 		const result = await run(emu(), waitAndDownload('nope_0000'));
-		expect(result.error?.message).toBe('TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task nope_0000: TensorsLab error: Task not found (Code: 9999)');
 		expect(emu().apiRequests('generate')).toHaveLength(0);
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(2);
 	});

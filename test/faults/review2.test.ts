@@ -463,7 +463,8 @@ describe('11. the credential Test and the node read the Base URL the same way', 
 		['with spaces around and "//" at the end', (url: string) => `  ${url}// `],
 	])('11. a Base URL %s passes the Test and works in the node', async (_name, baseUrl) => {
 		const credentials = { apiKey: SECRET_KEY, baseUrl: baseUrl(emu().url) };
-		const node = await run(emu(), { resource: 'task', operation: 'delete', taskIds: 'abcd_1' }, { credentials });
+		const taskId = (await run(emu(), submitOnly(), { credentials })).items[0].json.taskId as string;
+		const node = await run(emu(), { resource: 'task', operation: 'delete', taskIds: taskId }, { credentials });
 		expect(node.error).toBeUndefined();
 		expect(emu().apiRequests('deleteimagestask')).toHaveLength(1);
 		const tested = await testCredential(credentials);

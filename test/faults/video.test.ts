@@ -19,7 +19,13 @@ function threeItems(bad: IDataObject): { parameters: INodeParameters; inputItems
 	const binary = { a: { data: PNG_BYTES, mimeType: 'image/png', fileName: 'a.png' }, b: { data: PNG_BYTES, mimeType: 'image/png', fileName: 'b.png' } };
 	const good: IDataObject = { model: 'seedancev2', prompt: 'fine' };
 	const parameters: Record<string, unknown> = videoParameters();
-	for (const name of new Set([...Object.keys(good), ...Object.keys(bad)])) parameters[name] = `={{ $json.${name} }}`;
+	// FPS, Generate Audio, Return Last Frame and Seed are in Additional Fields, where the panel puts them.
+	const additionalFields: Record<string, unknown> = {};
+	for (const name of new Set([...Object.keys(good), ...Object.keys(bad)])) {
+		if (['fps', 'generateAudio', 'returnLastFrame', 'seed'].includes(name)) additionalFields[name] = `={{ $json.${name} }}`;
+		else parameters[name] = `={{ $json.${name} }}`;
+	}
+	if (Object.keys(additionalFields).length) parameters.additionalFields = additionalFields;
 	return { parameters: parameters as INodeParameters, inputItems: [{ json: good, binary }, { json: { ...good, ...bad }, binary }, { json: good, binary }] };
 }
 
@@ -50,7 +56,10 @@ describe('video parameters', () => {
 		const result = await run(emu(), parameters, { inputItems });
 		expect(result.error).toBeUndefined();
 		expect(emu().apiRequests('generate')).toHaveLength(3);
-		expect(emu().apiRequests('generate')[1].files).toHaveLength(2);
+		// Item 1's request (the items run concurrently, so it need not arrive second).
+		const item1 = emu().apiRequests('generate').find((r) => r.fields?.prompt?.[0] === 'y'.repeat(8192))!;
+		expect(item1.files).toHaveLength(2);
+		expect(item1.fields).toMatchObject({ generate_audio: ['1'], return_last_frame: ['1'] });
 	});
 });
 

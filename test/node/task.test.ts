@@ -13,10 +13,10 @@ describe('Task → Get', () => {
 	it('reports queued, then completed with URLs, as code and name', async () => {
 		emu().configure({ queuedMs: 60_000 });
 		const taskId = await submit();
-		const queued = await run(emu(), { resource: 'task', operation: 'get', taskId });
+		const queued = await run(emu(), { resource: 'task', operation: 'get', taskId, simplify: false });
 		expect(queued.items[0].json).toMatchObject({ taskId, status: 'queued', statusCode: 1, urls: [], model: 'seedreamv45', prompt: 'later' });
 		emu().completeAllNow();
-		const done = await run(emu(), { resource: 'task', operation: 'get', taskId });
+		const done = await run(emu(), { resource: 'task', operation: 'get', taskId, simplify: false });
 		expect(done.items[0].json).toMatchObject({
 			taskId,
 			status: 'completed',
@@ -33,8 +33,25 @@ describe('Task → Get', () => {
 		emu().inject('generate', { kind: 'failTask', message: 'out of memory' });
 		const taskId = await submit('zimage', 1);
 		emu().completeAllNow();
-		const result = await run(emu(), { resource: 'task', operation: 'get', taskId });
+		const result = await run(emu(), { resource: 'task', operation: 'get', taskId, simplify: false });
 		expect(result.items[0].json).toMatchObject({ status: 'failed', statusCode: 4, errorMessage: 'out of memory' });
+	});
+
+	it('returns the simplified answer by default: at most 10 fields, the most used first', async () => {
+		const taskId = await submit();
+		emu().completeAllNow();
+		const result = await run(emu(), { resource: 'task', operation: 'get', taskId });
+		expect(result.items[0].json).toEqual({
+			taskId,
+			status: 'completed',
+			model: 'seedreamv45',
+			urls: [`${emu().imageOrigin}/images/${taskId}/0.png`, `${emu().imageOrigin}/images/${taskId}/1.png`],
+			width: 2048,
+			height: 2048,
+			errorMessage: null,
+		});
+		const raw = await run(emu(), { resource: 'task', operation: 'get', taskId, simplify: false });
+		expect(Object.keys(raw.items[0].json)).toHaveLength(11);
 	});
 
 	it('gets one status per input item, paired', async () => {
@@ -48,7 +65,8 @@ describe('Task → Get', () => {
 
 	it('turns an unknown task into the API message', async () => {
 		const result = await run(emu(), { resource: 'task', operation: 'get', taskId: 'nope_0000' });
-		expect(result.error?.message).toBe('TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task nope_0000: TensorsLab error: Task not found (Code: 9999)');
+		expect(String((result.error as { description?: unknown }).description)).toContain('Task Type Image');
 	});
 });
 
@@ -73,7 +91,7 @@ describe('Task → Delete', () => {
 		const b = await submit('zimage', 1);
 		const result = await run(emu(), { resource: 'task', operation: 'delete', taskIds: ` ${a}, ${b} ,`, uid: 'user-7' });
 		expect(result.items).toEqual([
-			expect.objectContaining({ json: { success: true, deleted: [a, b], uid: 'user-7' }, pairedItem: { item: 0 } }),
+			expect.objectContaining({ json: { deleted: true, taskIds: [a, b], uid: 'user-7' }, pairedItem: { item: 0 } }),
 		]);
 		expect(emu().apiRequests('deleteimagestask').map((r) => r.json)).toEqual([{ uid: 'user-7', taskids: [a, b] }]);
 		const after = await run(emu(), { resource: 'task', operation: 'get', taskId: a });

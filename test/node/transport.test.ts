@@ -24,20 +24,20 @@ describe('transport', () => {
 
 	it('turns code 9999 into an error carrying the API message', async () => {
 		const result = await run(emu(), getTask);
-		expect(result.error?.message).toBe('TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'TensorsLab error: Task not found (Code: 9999)');
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 	});
 
 	it('reports a refused key clearly (HTTP 401)', async () => {
 		const result = await run(emu(), getTask, { credentials: { apiKey: 'not-the-key', baseUrl: emu().url } });
-		expect(result.error?.message).toBe('TensorsLab refused the API key');
+		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'TensorsLab refused the API key');
 		expect(description(result.error)).toContain('Invalid API key');
 	});
 
 	it('reports an HTTP error status with its code', async () => {
 		emu().inject('infobytaskid', { kind: 'http', status: 404, body: 'no such route' });
 		const result = await run(emu(), getTask);
-		expect(result.error?.message).toBe('TensorsLab refused the request (HTTP 404)');
+		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'TensorsLab refused the request (HTTP 404)');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
 	});
 
@@ -49,7 +49,7 @@ describe('transport', () => {
 			{ resource: 'task', operation: 'waitAndDownload', taskId: 'abcd_1', options: { requestTimeout: 0.3 } },
 			{ timeoutMs: 30_000 },
 		);
-		expect(result.error?.message).toBe('TensorsLab did not answer within 0.3 seconds');
+		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'TensorsLab did not answer within 0.3 seconds');
 		// Status requests are safe to repeat, so the hang is tried a bounded number of times.
 		expect(emu().apiRequests('infobytaskid').length).toBe(4);
 		expect(Date.now() - started).toBeLessThan(20_000);
@@ -57,6 +57,6 @@ describe('transport', () => {
 
 	it('reports a network failure', async () => {
 		const result = await run(emu(), getTask, { credentials: { apiKey: emu().apiKey, baseUrl: 'http://127.0.0.1:9' } });
-		expect(result.error?.message).toBe('Could not connect to TensorsLab: the connection was refused');
+		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'Could not connect to TensorsLab: the connection was refused');
 	});
 });

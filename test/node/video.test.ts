@@ -9,14 +9,22 @@ import { JPEG_BYTES, PNG_BYTES, run, useEmulator } from './helpers';
 
 const { emu } = useEmulator();
 
-const video = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
-	resource: 'video',
-	operation: 'generateAndWait',
-	model: 'seedancev2',
-	prompt: 'a lighthouse at dusk',
-	...extra,
-	options: { pollInterval: 0.05, ...options },
-});
+/** FPS, Generate Audio, Return Last Frame and Seed go into Additional Fields, where the panel puts them. */
+const ADDITIONAL = ['fps', 'generateAudio', 'returnLastFrame', 'seed'];
+
+const video = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => {
+	const additionalFields = Object.fromEntries(Object.entries(extra).filter(([name]) => ADDITIONAL.includes(name)));
+	const top = Object.fromEntries(Object.entries(extra).filter(([name]) => !ADDITIONAL.includes(name)));
+	return {
+		resource: 'video',
+		operation: 'generateAndWait',
+		model: 'seedancev2',
+		prompt: 'a lighthouse at dusk',
+		...top,
+		...(Object.keys(additionalFields).length ? { additionalFields } : {}),
+		options: { pollInterval: 0.05, ...options },
+	};
+};
 
 function hasFfprobe(): boolean {
 	try {
@@ -121,27 +129,32 @@ describe('Video → Generate and Task (taskType video)', () => {
 		const submitted = await run(emu(), { resource: 'video', operation: 'generate', model: 'seedancev2', prompt: 'later' });
 		const taskId = submitted.items[0].json.taskId as string;
 		expect(submitted.items[0].json).toEqual({ taskId, model: 'seedancev2', status: 'queued', prompt: 'later' });
-		const queued = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId });
+		const queued = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId, simplify: false });
 		expect(queued.items[0].json).toMatchObject({ taskId, status: 'queued', statusCode: 1, urls: [], lastFrameUrl: null, model: 'seedancev2', ratio: '9:16' });
 		emu().completeAllNow();
-		const done = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId });
+		const done = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId, simplify: false });
 		expect(done.items[0].json).toMatchObject({ status: 'completed', statusCode: 3, urls: [`${emu().imageOrigin}/videos/${taskId}.mp4`], duration: 5, resolution: '1080p' });
+		expect(Object.keys(done.items[0].json)).toHaveLength(14);
+		// Simplify (the default): the ten most used fields of a video task.
+		const simple = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId });
+		expect(Object.keys(simple.items[0].json)).toEqual(['taskId', 'status', 'model', 'urls', 'lastFrameUrl', 'duration', 'resolution', 'ratio', 'fps', 'errorMessage']);
+		expect(simple.items[0].json).toMatchObject({ taskId, status: 'completed', model: 'seedancev2', duration: 5, resolution: '1080p' });
 		const waited = await run(emu(), { resource: 'task', operation: 'waitAndDownload', taskType: 'video', taskId, options: {} });
 		expect(waited.items[0].binary!.data.mimeType).toBe('video/mp4');
 		expect(waited.items[0].json.model).toBe('seedancev2');
 		const deleted = await run(emu(), { resource: 'task', operation: 'delete', taskType: 'video', taskIds: taskId });
-		expect(deleted.items[0].json).toEqual({ success: true, deleted: [taskId] });
+		expect(deleted.items[0].json).toEqual({ deleted: true, taskIds: [taskId] });
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(0);
 		expect(emu().apiRequests('deletevideotask')).toHaveLength(1);
 		const gone = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId });
-		expect(gone.error?.message).toBe('TensorsLab refused the request (HTTP 404): Task not found');
+		expect(gone.error?.message).toBe(`Could not get video task ${taskId}: TensorsLab refused the request (HTTP 404): Task not found`);
 	});
 
 	it('reports the uploading phase (5) as uploading and waits on it', async () => {
 		emu().configure({ queuedMs: 0, processingMs: 0, uploadingMs: 60_000 });
 		const submitted = await run(emu(), { resource: 'video', operation: 'generate', model: 'seedancev2', prompt: 'p' });
 		const taskId = submitted.items[0].json.taskId as string;
-		const got = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId });
+		const got = await run(emu(), { resource: 'task', operation: 'get', taskType: 'video', taskId, simplify: false });
 		expect(got.items[0].json).toMatchObject({ status: 'uploading', statusCode: 5, urls: [] });
 		const waited = await run(emu(), { resource: 'task', operation: 'waitAndDownload', taskType: 'video', taskId, options: { timeout: 0.5, pollInterval: 0.1, onTimeout: 'returnPending' } });
 		expect(waited.items[0].json).toMatchObject({ taskId, status: 'pending', statusCode: 5 });

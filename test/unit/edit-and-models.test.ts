@@ -43,12 +43,14 @@ const properties = new TensorsLab().description.properties;
 const shownFor = (name: string, operation: string) =>
 	properties.filter((p) => p.name === name && (p.displayOptions?.show?.resource as string[] | undefined)?.includes('image') && (p.displayOptions?.show?.operation as string[]).includes(operation));
 const values = (p: INodeProperties) => (p.options ?? []).map((o) => ('value' in o ? o.value : undefined));
+/** The values of a dropdown, whatever their order (test/unit/description.test.ts checks the order). */
+const valueSet = (p: INodeProperties) => values(p).map(String).sort();
 
 describe('description', () => {
 	it('offers Edit, saying that quick edit is not in TensorsLab\'s documentation', () => {
 		const operation = properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes('image'))!;
 		const editOption = (operation.options as Array<{ value: string; name: string; action: string; description: string }>).find((o) => o.value === 'edit')!;
-		expect(editOption).toMatchObject({ name: 'Edit', action: 'Edit an image' });
+		expect(editOption).toMatchObject({ name: 'Edit', action: 'Edit image' });
 		expect(editOption.description).toMatch(/quick edit endpoint, which TensorsLab's documentation does not describe/);
 		expect(shownFor('editNotice', 'edit')).toHaveLength(1);
 	});
@@ -56,10 +58,10 @@ describe('description', () => {
 	it('gives Edit prompt, resolution (the quick edit row), width/height for Custom, one source and the wait options', () => {
 		expect(shownFor('prompt', 'edit')[0].required).toBe(true);
 		const [resolution] = shownFor('resolution', 'edit');
-		expect(values(resolution)).toEqual(['apiDefault', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9', '9:21', '2K', '4K', 'custom']);
+		expect(valueSet(resolution)).toEqual(['apiDefault', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9', '9:21', '2K', '4K', 'custom'].sort());
 		expect(resolution.default).toBe('apiDefault');
 		expect(shownFor('width', 'edit')[0].displayOptions?.show?.resolution).toEqual(['custom']);
-		expect(shownFor('binaryPropertyNames', 'edit')[0].displayName).toBe('Source Image Binary Property');
+		expect(shownFor('binaryPropertyNames', 'edit')[0].displayName).toBe('Input Binary Field');
 		expect(shownFor('imageUrl', 'edit')).toHaveLength(1);
 		expect(shownFor('model', 'edit')).toHaveLength(0);
 		const generateOptions = shownFor('options', 'generateAndWait')[0].options as INodeProperties[];
@@ -69,7 +71,7 @@ describe('description', () => {
 	it('gives Z-Image a Size dropdown (ratios, Custom by default) with width and height under Custom', () => {
 		for (const operation of ['generate', 'generateAndWait']) {
 			const [size] = shownFor('zimageSize', operation);
-			expect([values(size), size.default, size.displayOptions?.show?.model]).toEqual([['1:1', '16:9', '9:16', '4:3', '3:4', 'custom'], 'custom', ['zimage']]);
+			expect([valueSet(size), size.default, size.displayOptions?.show?.model]).toEqual([['1:1', '16:9', '9:16', '4:3', '3:4', 'custom'].sort(), 'custom', ['zimage']]);
 			const width = shownFor('width', operation).find((p) => (p.displayOptions?.show?.model as string[]).includes('zimage'))!;
 			expect([width.default, width.displayOptions?.show?.zimageSize]).toEqual([1024, ['custom']]);
 		}
@@ -97,15 +99,17 @@ describe('model table', () => {
 describe('buildGenerateRequest: Edit', () => {
 	const source = { property: 'data', fileName: 'a.png', bytes: PNG };
 
-	it('sends prompt, resolution and the one source image to quickedit', () => {
-		expect(buildGenerateRequest({ model: 'quickedit', operation: 'edit', prompt: 'erase the car', resolution: '9:21', sourceImages: [source] })).toEqual({
+	it('sends prompt, resolution and the one source image to quickedit', async () => {
+		const request = buildGenerateRequest({ model: 'quickedit', operation: 'edit', prompt: 'erase the car', resolution: '9:21', sourceImages: [source] });
+		expect(await request.files[0].read()).toBe(PNG);
+		expect({ ...request, files: request.files.map(({ fileName, mimeType }) => ({ fileName, mimeType })) }).toEqual({
 			model: 'quickedit',
 			endpoint: '/v1/images/quickedit',
 			fields: [
 				['prompt', 'erase the car'],
 				['resolution', '9:21'],
 			],
-			files: [{ fileName: 'a.png', mimeType: 'image/png', bytes: PNG }],
+			files: [{ fileName: 'a.png', mimeType: 'image/png' }],
 			imageCount: 1,
 		});
 		expect(buildGenerateRequest({ model: 'quickedit', operation: 'edit', prompt: 'p', resolution: 'custom', width: 640, height: 480, imageUrl: 'https://x.test/a.png' }).fields).toEqual([

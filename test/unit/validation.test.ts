@@ -127,7 +127,7 @@ describe('buildGenerateRequest', () => {
 		expect(buildGenerateRequest({ model: 'zimage', prompt: 'p', seed: '' }).fields.map(([n]) => n)).not.toContain('seed');
 	});
 
-	it('sends source images with their names and sniffed types', () => {
+	it('sends source images with their names and sniffed types', async () => {
 		const request = buildGenerateRequest({
 			model: 'seedreamv45',
 			prompt: 'p',
@@ -136,10 +136,23 @@ describe('buildGenerateRequest', () => {
 				{ property: 'photo', mimeType: 'application/octet-stream', bytes: JPEG },
 			],
 		});
-		expect(request.files).toEqual([
-			{ fileName: 'a.png', mimeType: 'image/png', bytes: PNG },
-			{ fileName: 'source-2.jpg', mimeType: 'image/jpeg', bytes: JPEG },
+		expect(request.files.map(({ fileName, mimeType }) => ({ fileName, mimeType }))).toEqual([
+			{ fileName: 'a.png', mimeType: 'image/png' },
+			{ fileName: 'source-2.jpg', mimeType: 'image/jpeg' },
 		]);
+		expect(await Promise.all(request.files.map(async (file) => await file.read()))).toEqual([PNG, JPEG]);
+	});
+
+	it('reads a source image whole only when asked: the check needs its first bytes alone', async () => {
+		let reads = 0;
+		const request = buildGenerateRequest({
+			model: 'seedreamv45',
+			prompt: 'p',
+			sourceImages: [{ property: 'data', bytes: PNG.subarray(0, 12), sizeLabel: '8 MB', read: async () => (reads++, PNG) }],
+		});
+		expect(reads).toBe(0);
+		expect(await request.files[0].read()).toBe(PNG);
+		expect(reads).toBe(1);
 	});
 
 	it('refuses a source binary that is not an image, naming its property', () => {

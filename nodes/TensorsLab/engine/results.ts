@@ -86,9 +86,23 @@ export async function completedResults(
 			binaries.push(file.binary);
 		}
 	}
-	const extra = settings.downloadResults ? await downloadExtraFile(ctx, kind, info, settings, context) : undefined;
+	// The extra file (a video's last frame) is a bonus: the results are what was paid for, so a
+	// failed extra download is reported on the item instead of failing it.
+	let extra: { name: string; binary: IBinaryData } | undefined;
+	let extraError: IDataObject = {};
+	if (settings.downloadResults) {
+		try {
+			extra = await downloadExtraFile(ctx, kind, info, settings, context);
+		} catch (error) {
+			if (isCancellation(error)) throw ensureNodeError(ctx, error, itemIndex);
+			extraError = { [`${kind.extraFile!.binaryName}Error`]: (error as Error).message };
+		}
+	}
 	let deleted: IDataObject = {};
-	if (settings.deleteAfterDownload) {
+	if (settings.deleteAfterDownload && Object.keys(extraError).length > 0) {
+		// Deleting would make the file that failed unreachable for good: the task is kept.
+		deleted = { deletedFromTensorsLab: false, deleteSkipped: `The task was kept because its ${kind.extraFile!.result.label} could not be downloaded.` };
+	} else if (settings.deleteAfterDownload && settings.downloadResults) {
 		try {
 			await deleteTasks(ctx, kind, [info.taskId], undefined, context);
 			deleted = { deletedFromTensorsLab: true };
@@ -114,6 +128,7 @@ export async function completedResults(
 					url: undefined,
 					urls: info.urls,
 					images: info.urls.map((url, index) => ({ index, url, ...(binaries[index] ? { binaryPropertyName: `${name}_${index}` } : {}) })),
+					...extraError,
 					...deleted,
 				},
 				...(Object.keys(binary).length ? { binary } : {}),
@@ -124,7 +139,11 @@ export async function completedResults(
 	return info.urls.map((url, index) => {
 		const binary: Record<string, IBinaryData> = binaries[index] ? { [name]: binaries[index] } : {};
 		if (index === 0 && extra) binary[extra.name] = extra.binary;
-		return { json: { ...resultJson(info, task, index, url), ...deleted }, ...(Object.keys(binary).length ? { binary } : {}), pairedItem };
+		return {
+			json: { ...resultJson(info, task, index, url), ...(index === 0 ? extraError : {}), ...deleted },
+			...(Object.keys(binary).length ? { binary } : {}),
+			pairedItem,
+		};
 	});
 }
 

@@ -30,18 +30,45 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 }
 
-/** A number option of at least `min`, its default when unset. */
-function numberOption(options: IDataObject, name: string, fallback: number, min: number): number {
+/** A number option of at least `min` (and at most `max`), its default when unset. */
+function numberOption(options: IDataObject, name: string, fallback: number, min: number, max = Infinity): number {
 	const value = options[name] ?? fallback;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
 		throw new ParameterError(`options.${name}`, `must be a number of at least ${min}, got ${JSON.stringify(value)}`);
 	}
+	if (value > max) {
+		throw new ParameterError(`options.${name}`, `must be at most ${max.toLocaleString('en-US')} seconds, got ${value}`);
+	}
 	return value;
+}
+
+/** A time option in seconds, bounded by OPTION_DEFAULTS.maxSeconds, returned in milliseconds. */
+function secondsOption(options: IDataObject, name: keyof typeof OPTION_DEFAULTS.maxSeconds, fallback: number, min: number): number {
+	return numberOption(options, name, fallback, min, OPTION_DEFAULTS.maxSeconds[name]) * 1000;
 }
 
 export function readSubmitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemIndex: number): SubmitSettings {
 	const options = readOptions(ctx, itemIndex);
-	return { requestTimeoutMs: numberOption(options, 'requestTimeout', kind.defaults.requestTimeoutSeconds, 0.001) * 1000 };
+	return { requestTimeoutMs: secondsOption(options, 'requestTimeout', kind.defaults.requestTimeoutSeconds, 0.001) };
+}
+
+/**
+ * The binary property names a task's files take on its output items: the results' (or, with
+ * "All in One Item", their prefix's) must not be the extra file's, or one would overwrite the other.
+ */
+function checkBinaryNameClash(kind: TaskKind, name: string, outputMode: WaitSettings['outputMode']): void {
+	const extra = kind.extraFile;
+	if (extra === undefined) return;
+	const taken = extra.binaryName;
+	const clashes =
+		outputMode === 'singleItem' ? taken.startsWith(`${name}_`) && /^\d+$/.test(taken.slice(name.length + 1)) : name === taken;
+	if (clashes) {
+		throw new ParameterError(
+			'options.binaryPropertyName',
+			`"${name}" would put the ${kind.noun.one} in "${taken}", the field that holds the ${extra.result.label}, so one would overwrite the other`,
+			`Choose another name for the ${kind.noun.one}, for example data.`,
+		);
+	}
 }
 
 export function readWaitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemIndex: number): WaitSettings {
@@ -50,16 +77,29 @@ export function readWaitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemInd
 	if (binaryPropertyName === '' || /[\s,]/.test(binaryPropertyName)) {
 		throw new ParameterError('options.binaryPropertyName', `"${binaryPropertyName}" is not a usable binary property name`);
 	}
-	const pollInterval = numberOption(options, 'pollInterval', OPTION_DEFAULTS.pollIntervalSeconds, 0);
+	const pollIntervalMs = secondsOption(options, 'pollInterval', OPTION_DEFAULTS.pollIntervalSeconds, 0);
+	const outputMode = kind.noun.outputModes && options.outputMode === 'singleItem' ? 'singleItem' : 'itemPerImage';
+	checkBinaryNameClash(kind, binaryPropertyName, outputMode);
+	const downloadResults = options[kind.optionNames.download] !== false;
+	const deleteAfterDownload = options.deleteAfterDownload === true;
+	// Deleting a task makes its result URLs dead at once: with the download off, the user would
+	// be left with URLs to nothing they paid for. Refused before anything is sent.
+	if (deleteAfterDownload && !downloadResults) {
+		throw new ParameterError(
+			'options.deleteAfterDownload',
+			`"Delete Task After Download" needs "Download ${kind.noun.titles}" on: deleting the task would make the ${kind.noun.one} URLs dead before anything is downloaded`,
+			`Turn "Download ${kind.noun.titles}" on, or turn "Delete Task After Download" off and delete the task later with Task → Delete.`,
+		);
+	}
 	return {
-		pollIntervalMs: pollInterval > 0 ? pollInterval * 1000 : undefined,
-		timeoutMs: numberOption(options, 'timeout', kind.defaults.timeoutSeconds, 0.001) * 1000,
-		downloadResults: options[kind.optionNames.download] !== false,
-		outputMode: options.outputMode === 'singleItem' ? 'singleItem' : 'itemPerImage',
+		pollIntervalMs: pollIntervalMs > 0 ? pollIntervalMs : undefined,
+		timeoutMs: secondsOption(options, 'timeout', kind.defaults.timeoutSeconds, 0.001),
+		downloadResults,
+		outputMode,
 		binaryPropertyName,
-		deleteAfterDownload: options.deleteAfterDownload === true,
+		deleteAfterDownload,
 		onTimeout: options.onTimeout === 'returnPending' ? 'returnPending' : 'error',
-		requestTimeoutMs: numberOption(options, 'requestTimeout', kind.defaults.requestTimeoutSeconds, 0.001) * 1000,
+		requestTimeoutMs: secondsOption(options, 'requestTimeout', kind.defaults.requestTimeoutSeconds, 0.001),
 		maxBytes: Math.floor(numberOption(options, kind.optionNames.maxSizeMb, kind.defaults.maxSizeMb, 0.001) * 1024 * 1024),
 	};
 }

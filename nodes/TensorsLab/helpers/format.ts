@@ -6,10 +6,20 @@ export function formatSeconds(ms: number): string {
 	return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
-/** Replaces every occurrence of the key in text, so no message can carry it. */
+/**
+ * Every form in which the key could come back in a text: as sent (trimmed, so it is also found
+ * inside a padded copy), URL-encoded, and escaped as inside a JSON string. Longest first.
+ */
+function formsOf(secret: string): string[] {
+	const key = secret.trim();
+	if (key.length < 4) return [];
+	const forms = new Set([key, encodeURIComponent(key), JSON.stringify(key).slice(1, -1)]);
+	return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every occurrence of the key, in any of its forms, in text, so no message can carry it. */
 export function redact(text: string, secret: string): string {
-	if (!secret || secret.length < 4) return text;
-	return text.split(secret).join('[redacted]');
+	return formsOf(secret).reduce((out, form) => out.split(form).join('[redacted]'), text);
 }
 
 /**

@@ -16,11 +16,22 @@ export interface SubmitRequest {
 	imageCount?: number;
 }
 
-export function toMultipart(request: SubmitRequest): FormData {
-	const form = new FormData();
-	for (const [name, value] of request.fields) form.append(name, value);
+/**
+ * Reads the request's source images (once, however often the request is tried) and returns a
+ * maker of its body: each attempt needs a fresh FormData, and they all share the same Blobs,
+ * which are immutable. The bytes live as long as the returned function, i.e. until the request is
+ * done, and no longer.
+ */
+export async function toMultipart(request: SubmitRequest): Promise<() => FormData> {
+	const blobs: Array<{ blob: Blob; fileName: string }> = [];
 	for (const file of request.files) {
-		form.append('sourceImage', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mimeType }), file.fileName);
+		const bytes = await file.read();
+		blobs.push({ blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: file.mimeType }), fileName: file.fileName });
 	}
-	return form;
+	return () => {
+		const form = new FormData();
+		for (const [name, value] of request.fields) form.append(name, value);
+		for (const { blob, fileName } of blobs) form.append('sourceImage', blob, fileName);
+		return form;
+	};
 }

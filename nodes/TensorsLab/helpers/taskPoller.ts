@@ -3,7 +3,9 @@
  * loop sleeps until the earliest task is due, starts a status request for every due task, and
  * settles the ones that completed, failed or ran out of time. Requests run side by side and the
  * loop never waits for one: a status request that hangs delays no other task, and a task's
- * Timeout holds whatever its requests do. A registration or an answer wakes the loop.
+ * Timeout holds whatever its requests do: the moment a task is settled (completed, failed, timed
+ * out, cancelled) its request still out is aborted, so nothing of it outlives its outcome. A
+ * registration or an answer wakes the loop.
  *
  * Tasks of one run are alike, so each answer is news about the others: their first polls are
  * staggered (see `staggerMs`); once one task is seen completed, every other task that has not
@@ -23,8 +25,14 @@ export type WaitOutcome =
 	| { kind: 'failed'; info: TaskInfo; waitedMs: number; polls: number }
 	| { kind: 'timeout'; info?: TaskInfo; waitedMs: number; polls: number };
 
+/** What a status request is given: the item it serves, and a signal that aborts when its task is settled. */
+interface PollRequest {
+	itemIndex: number;
+	signal: AbortSignal;
+}
+
 interface TaskPollerDeps {
-	fetchStatus: (taskId: string) => Promise<TaskInfo>;
+	fetchStatus: (taskId: string, request: PollRequest) => Promise<TaskInfo>;
 	/** Sleeps, or rejects when `signal` aborts. */
 	sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 	/** Aborts the whole loop (the execution's cancel signal). */
@@ -43,6 +51,9 @@ const LAST_ANSWER_GRACE_MS = 500;
 
 interface PendingTask {
 	taskId: string;
+	itemIndex: number;
+	/** Aborts the status request still out, if any. */
+	abortPoll?: () => void;
 	startedAt: number;
 	deadline: number;
 	/** When a poll still out at the deadline stops being waited for. */
@@ -88,12 +99,13 @@ export class TaskPoller {
 	}
 
 	/** Waits for one task until it completes, fails, or `timeoutMs` passes. */
-	async wait(taskId: string, options: { timeoutMs: number; pollIntervalMs?: number }): Promise<WaitOutcome> {
+	async wait(taskId: string, options: { timeoutMs: number; pollIntervalMs?: number; itemIndex?: number }): Promise<WaitOutcome> {
 		const startedAt = this.now();
 		return await new Promise<WaitOutcome>((resolve, reject) => {
 			const deadline = startedAt + options.timeoutMs;
 			const task: PendingTask = {
 				taskId,
+				itemIndex: options.itemIndex ?? 0,
 				startedAt,
 				deadline,
 				hardDeadline: deadline + Math.min(LAST_ANSWER_GRACE_MS, options.timeoutMs / 10),
@@ -147,6 +159,8 @@ export class TaskPoller {
 
 	private settle(task: PendingTask, settle: () => void): void {
 		this.pending.delete(task);
+		// Its outcome is decided: a request still out (and its retries) is not wanted any more.
+		task.abortPoll?.();
 		settle();
 	}
 
@@ -197,13 +211,17 @@ export class TaskPoller {
 		// A request inside the run's bracket is this task's probe: it is not asked inside it again.
 		const { lowerMs, upperMs } = this.estimate;
 		if (lowerMs !== undefined && upperMs !== undefined && askedMs > lowerMs && askedMs < upperMs) task.probed = true;
-		this.deps.fetchStatus(task.taskId).then(
+		const request = new AbortController();
+		task.abortPoll = () => request.abort();
+		const signal = this.deps.signal ? AbortSignal.any([this.deps.signal, request.signal]) : request.signal;
+		this.deps.fetchStatus(task.taskId, { itemIndex: task.itemIndex, signal }).then(
 			(info) => this.answered(task, info, askedMs),
 			(error: unknown) => {
 				if (this.pending.has(task)) this.settle(task, () => task.reject(error));
 			},
 		).finally(() => {
 			task.inFlight = false;
+			task.abortPoll = undefined;
 			this.wake.abort();
 		});
 	}

@@ -20,7 +20,15 @@ export interface SourceImageInput {
 	property: string;
 	fileName?: string;
 	mimeType?: string;
+	/** The file's first bytes (at least SNIFF_BYTES, for the type check), or the whole file. */
 	bytes: Uint8Array;
+	/** The file's size as n8n shows it, for messages. */
+	sizeLabel?: string;
+	/**
+	 * Reads the whole file, when its request is built. Absent: `bytes` is the whole file. Reading
+	 * late keeps memory growing with the requests in flight, not with the number of items.
+	 */
+	read?: () => Promise<Uint8Array>;
 }
 
 export interface GenerateParameters {
@@ -44,7 +52,8 @@ export interface GenerateParameters {
 export interface SourceImageFile {
 	fileName: string;
 	mimeType: string;
-	bytes: Uint8Array;
+	/** Reads the file's bytes; called once per generate request, just before it is sent. */
+	read: () => Promise<Uint8Array>;
 }
 
 export interface GenerateRequest {
@@ -169,16 +178,40 @@ export function resolveResolution(
 	);
 }
 
-export function validateImageUrl(value: unknown): string {
+/** Whitespace or a control character: never part of a URL as it is sent (a space is written %20). */
+function hasSpaceOrControl(text: string): boolean {
+	for (const char of text) {
+		const code = char.codePointAt(0)!;
+		if (code < 0x20 || code === 0x7f || /\s/.test(char)) return true;
+	}
+	return false;
+}
+
+/**
+ * Checks one source image URL and returns it exactly as typed, only the surrounding whitespace
+ * removed. The URL parser is used to check it, never to write it: its own serialisation
+ * re-encodes (a quote in the query becomes %27, the host is lower-cased, an empty path gains a
+ * "/"), and a signed link such as `…?X-Amz-Signature=ab%2Fcd&x=1+2` stops matching its
+ * signature when one byte changes. `label` names the URL in messages (the video's first or last frame).
+ */
+export function validateImageUrl(value: unknown, label = 'Image URL'): string {
 	if (typeof value !== 'string') {
-		throw new ParameterError('imageUrl', `Image URL must be text, got ${JSON.stringify(value)}`);
+		throw new ParameterError('imageUrl', `${label} must be text, got ${JSON.stringify(value)}`);
 	}
-	const url = parseUrl(value.trim());
-	if (!url) throw new ParameterError('imageUrl', `Image URL "${value}" is not a valid URL`);
+	const text = value.trim();
+	const url = parseUrl(text);
+	if (!url) throw new ParameterError('imageUrl', `${label} "${value}" is not a valid URL`);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw new ParameterError('imageUrl', `Image URL must start with http:// or https://, got "${url.protocol}"`);
+		throw new ParameterError('imageUrl', `${label} must start with http:// or https://, got "${url.protocol}"`);
 	}
-	return url.href;
+	// The parser also reads "http:/host" or "http:host" as http://host/; sent as typed they would not be.
+	if (!/^https?:\/\//i.test(text)) {
+		throw new ParameterError('imageUrl', `${label} must start with http:// or https://, got "${text}"`);
+	}
+	if (hasSpaceOrControl(text)) {
+		throw new ParameterError('imageUrl', `${label} "${text}" contains a space or a control character`, 'Write a space in a URL as %20');
+	}
+	return text;
 }
 
 export function validateSourceImage(image: SourceImageInput, index: number): SourceImageFile {
@@ -186,13 +219,14 @@ export function validateSourceImage(image: SourceImageInput, index: number): Sou
 	if (!sniffed) {
 		throw new ParameterError(
 			'binaryPropertyNames',
-			`Binary property "${image.property}" is not an image (${image.mimeType ?? 'unknown type'}, ${image.bytes.length} bytes)`,
+			`Binary field "${image.property}" is not an image (${image.mimeType ?? 'unknown type'}, ${image.sizeLabel ?? `${image.bytes.length} bytes`})`,
 			'Source images must be JPEG, PNG, WebP, GIF, BMP or TIFF files',
 		);
 	}
 	// The bytes decide the type: a file labelled application/octet-stream is still sent as what it is.
 	const fileName = image.fileName?.trim() || `source-${index + 1}.${sniffed.extension}`;
-	return { fileName, mimeType: sniffed.mimeType, bytes: image.bytes };
+	const { bytes, read } = image;
+	return { fileName, mimeType: sniffed.mimeType, read: read ?? (async () => bytes) };
 }
 
 /**
@@ -265,7 +299,8 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 			if (files.length > 0) {
 				throw new ParameterError(
 					'imageUrl',
-					'Set either Image URL or source image binaries, not both',
+					"Set either 'Source Image URL' or input binary fields, not both",
+					"Clear 'Source Image URL' to send the binary files, or clear the input binary fields to send the URL",
 				);
 			}
 			fields.push(['imageUrl', validateImageUrl(params.imageUrl)]);
@@ -274,7 +309,7 @@ export function buildGenerateRequest(params: GenerateParameters): GenerateReques
 			throw new ParameterError(
 				'binaryPropertyNames',
 				`${model.displayName} needs a source image`,
-				'Name the binary property that holds it (e.g. data) in Source Image Binary Property, or give a Source Image URL',
+				"Name the binary field that holds it (e.g. data) in 'Input Binary Field', or give a 'Source Image URL'",
 			);
 		}
 	}

@@ -99,8 +99,42 @@ export function buildVideoRequest(params: VideoParameters): SubmitRequest {
 	}
 	const files = sources.map((image, index) => validateSourceImage(image, index));
 	if (!isBlank(params.imageUrl)) {
-		if (files.length > 0) throw new ParameterError('imageUrl', 'Set either Image URL or source image binaries, not both');
-		fields.push(['imageUrl', validateImageUrl(params.imageUrl)]);
+		if (files.length > 0) {
+			throw new ParameterError(
+				'imageUrl',
+				"Set either 'Source Image URL' or input binary fields, not both",
+				"Clear 'Source Image URL' to send the binary files, or clear 'Input Binary Fields' to send the URLs",
+			);
+		}
+		fields.push(['imageUrl', validateVideoImageUrls(params.imageUrl)]);
 	}
 	return { model: model.id, endpoint: model.endpoint, fields, files };
+}
+
+const FRAME_LABELS = ['First frame URL', 'Last frame URL'];
+
+/**
+ * Source Image URL: one URL (the first frame) or two separated by a comma (first frame, then last
+ * frame), sent as one `imageUrl` field joined by "," as TensorsLab's client sends them. Each URL
+ * goes out exactly as typed (validateImageUrl); blank pieces ("u1," or "u1, ,") are dropped.
+ * Every comma separates: TensorsLab splits the field at commas, so a comma inside a URL is %2C.
+ */
+export function validateVideoImageUrls(value: unknown): string {
+	if (typeof value !== 'string') {
+		throw new ParameterError('imageUrl', `Source Image URL must be text, got ${JSON.stringify(value)}`);
+	}
+	const urls = value
+		.split(',')
+		.map((url) => url.trim())
+		.filter((url) => url !== '');
+	if (urls.length === 0) throw new ParameterError('imageUrl', `Source Image URL ${JSON.stringify(value)} holds no URL`);
+	if (urls.length > MAX_VIDEO_SOURCE_IMAGES) {
+		throw new ParameterError(
+			'imageUrl',
+			`Source Image URL takes at most ${MAX_VIDEO_SOURCE_IMAGES} URLs (first and last frame), got ${urls.length}`,
+			'Separate the first and the last frame by one comma; write a comma inside a URL as %2C',
+		);
+	}
+	const labels = urls.length === 1 ? ['Image URL'] : FRAME_LABELS;
+	return urls.map((url, index) => validateImageUrl(url, labels[index])).join(',');
 }

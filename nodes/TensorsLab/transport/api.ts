@@ -4,12 +4,13 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { toMultipart, type SubmitRequest } from '../helpers/multipart';
 import { parseTaskInfo, type TaskInfo } from '../helpers/status';
 import type { TaskKind } from '../taskKinds';
-import { OUTCOME_UNKNOWN_HINT } from './apiError';
+import { OUTCOME_UNKNOWN_HINT, forTask } from './apiError';
 import { apiRequest, type RequestContext } from './request';
 
 /** Sends a generate request (spends credits; never repeated unless provably not processed). */
 export async function submitTask(ctx: IExecuteFunctions, request: SubmitRequest, context: RequestContext): Promise<string> {
-	const data = await apiRequest(ctx, request.endpoint, () => toMultipart(request), 'submit', context).catch((error: unknown) => {
+	const body = await toMultipart(request);
+	const data = await apiRequest(ctx, request.endpoint, body, 'submit', context).catch((error: unknown) => {
 		// A 404 on a generate path means a Model ID TensorsLab does not have ("Other (by ID)") or a
 		// wrong Base URL; nothing was created, so say what to fix rather than only quoting the API.
 		// (Duck-typed: where n8n installs a second copy of n8n-workflow, instanceof would miss it.)
@@ -31,7 +32,9 @@ export async function submitTask(ctx: IExecuteFunctions, request: SubmitRequest,
 }
 
 export async function fetchTaskInfo(ctx: IExecuteFunctions, kind: TaskKind, taskId: string, context: RequestContext): Promise<TaskInfo> {
-	const data = await apiRequest(ctx, kind.statusEndpoint, { taskid: taskId }, 'repeatable', context);
+	const data = await apiRequest(ctx, kind.statusEndpoint, { taskid: taskId }, 'repeatable', context).catch((error: unknown) => {
+		throw forTask(error, taskId, kind);
+	});
 	return parseTaskInfo(kind, data, taskId);
 }
 

@@ -46,3 +46,23 @@ export function toNodeError(
 export function isCancellation(error: unknown): boolean {
 	return error instanceof Error && (error as ErrorFlags).cancelled === true;
 }
+
+/**
+ * A status request's error, named for its task: many items may wait at once, so the message says
+ * which task failed (the error already names its item). A refusal (a TensorsLab error code, or
+ * HTTP 4xx) most often means an ID that is not a task of this type: the image and the video
+ * endpoints each know only their own tasks, so the hint names both the ID and the Task Type.
+ */
+export function forTask<E>(error: E, taskId: string, kind: { noun: { one: string; title: string } }): E {
+	if (!(error instanceof Error) || isCancellation(error)) return error;
+	const e = error as Error & ErrorFlags & { httpCode?: string | null; description?: string | null };
+	const message = `Could not get ${kind.noun.one} task ${taskId}: ${e.message}`;
+	e.message = message;
+	e.stack = `${e.name}: ${message}\n${(e.stack ?? '').split('\n').slice(1).join('\n')}`;
+	const refused = (e.apiCode !== undefined && e.apiCode !== 9000) || /^4\d\d$/.test(String(e.httpCode ?? ''));
+	if (refused) {
+		const hint = `Check the task ID, and that it is a task of ${kind.noun.title} → Generate (Task Type ${kind.noun.title}): image tasks are not found among video tasks, nor the other way round.`;
+		e.description = e.description ? `${e.description} ${hint}` : hint;
+	}
+	return error;
+}

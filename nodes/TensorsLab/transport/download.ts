@@ -11,7 +11,7 @@ import { SNIFF_BYTES, type ImageType } from '../helpers/imageType';
 import type { FullResponse } from './envelope';
 import { classifyThrown, parseRetryAfter, type Failure } from './failure';
 import { withRetries } from './retry';
-import { startDeadline } from './sleep';
+import { startDeadline, unlessAborted } from './sleep';
 
 /** Redirects of a result URL followed before giving up (CDNs use one or two). */
 const MAX_REDIRECTS = 5;
@@ -81,7 +81,7 @@ async function attemptDownload(ctx: IExecuteFunctions, start: URL, options: Down
 	for (let hop = 0; ; hop++) {
 		const host = `the ${label} host ${url.origin}`;
 		try {
-			response = (await ctx.helpers.httpRequest({
+			const sent = ctx.helpers.httpRequest({
 				method: 'GET',
 				url: url.href,
 				encoding: 'stream',
@@ -90,7 +90,10 @@ async function attemptDownload(ctx: IExecuteFunctions, start: URL, options: Down
 				disableFollowRedirect: true,
 				timeout: timeoutMs,
 				abortSignal: signal,
-			})) as FullResponse;
+			}) as Promise<FullResponse>;
+			// The HTTP client may not honour our signal (see transport/sleep.ts): stop waiting at
+			// once on a deadline or an abort, and close an answer that comes after.
+			response = await unlessAborted(sent, signal, (late) => (late.body as Stream)?.destroy?.());
 		} catch (error) {
 			if (deadline.aborted && !options.signal?.aborted) return timedOut(label, timeoutMs);
 			return classifyThrown(error, options.signal, timeoutMs, host);

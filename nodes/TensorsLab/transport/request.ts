@@ -19,6 +19,19 @@ export interface RequestContext {
 	itemIndex: number;
 }
 
+/**
+ * The context whose "execution cancel signal" is the request's own signal. n8n's
+ * httpRequestWithAuthentication replaces the request's abortSignal with its context's cancel
+ * signal, so a request could only be cut off by cancelling the whole execution. The request's
+ * signal includes that one, and also aborts when the request's task is settled or the node
+ * returns: then the socket is closed at once and nothing of the request (the HTTP client's timer
+ * included) outlives it. Everything else is the context itself, through the prototype.
+ */
+function scopedTo(ctx: IExecuteFunctions, signal: AbortSignal | undefined): IExecuteFunctions {
+	if (!signal) return ctx;
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions;
+}
+
 /** The HTTP body for a request: a fresh FormData for each attempt (a body is sent once). */
 type RequestBody = (() => FormData) | IDataObject;
 
@@ -51,8 +64,8 @@ export async function apiRequest(
 			timeout: timeoutMs,
 			abortSignal: signal,
 		};
-		const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options) as Promise<FullResponse>;
-		const response = await withDeadline(sent, timeoutMs, () => new RequestFailure(requestTimedOut(timeoutMs)));
+		const sent = ctx.helpers.httpRequestWithAuthentication.call(scopedTo(ctx, signal), CREDENTIAL_NAME, options) as Promise<FullResponse>;
+		const response = await withDeadline(sent, timeoutMs, () => new RequestFailure(requestTimedOut(timeoutMs)), signal);
 		const outcome = classifyResponse(response, apiKey);
 		return 'data' in outcome ? outcome.data : outcome;
 	});

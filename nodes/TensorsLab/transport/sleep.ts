@@ -52,19 +52,59 @@ export function startDeadline(ms: number): { signal: AbortSignal; clear: () => v
 }
 
 /**
- * Settles with `work`, or rejects with `onDeadline()` once `ms` have passed, whichever is first.
- * n8n hands the HTTP client the execution's abort signal instead of ours, so a request cannot be
- * cut off from here; its late answer is ignored instead. The HTTP client's own timeout fires only
- * when the connection goes quiet, so this is what makes Request Timeout a limit on a whole request.
+ * Settles with `work`, or rejects with `onDeadline()` once `ms` have passed, or with a
+ * cancellation as soon as `signal` aborts, whichever is first; the deadline's timer is gone
+ * either way. n8n hands the HTTP client the execution's abort signal instead of ours, so a request
+ * cannot be cut off from here; its late answer is ignored instead. The HTTP client's own timeout
+ * fires only when the connection goes quiet, so this is what makes Request Timeout a limit on a
+ * whole request; and the signal is what lets a task that timed out, or a node that returned, stop
+ * waiting for a request at once, with no timer of ours left behind.
  */
-export async function withDeadline<T>(work: Promise<T>, ms: number, onDeadline: () => unknown): Promise<T> {
+export async function withDeadline<T>(work: Promise<T>, ms: number, onDeadline: () => unknown, signal?: AbortSignal): Promise<T> {
+	if (signal?.aborted) {
+		work.catch(() => undefined);
+		throw new CancelledError();
+	}
 	const deadline = startDeadline(ms);
+	const onAbort = () => deadline.clear();
+	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
 		return await new Promise<T>((resolve, reject) => {
 			deadline.signal.addEventListener('abort', () => reject(onDeadline()), { once: true });
+			signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true });
 			work.then(resolve, reject);
 		});
 	} finally {
+		signal?.removeEventListener('abort', onAbort);
 		deadline.clear();
+	}
+}
+
+/**
+ * Settles with `work`, or rejects as soon as `signal` aborts (with the signal's reason). For a
+ * request the HTTP client will not cut off (see withDeadline): `discard` gets an answer that
+ * arrives after the abort, so that its open stream is closed rather than left behind.
+ */
+export async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal, discard: (late: T) => void): Promise<T> {
+	let abandoned = false;
+	work.then(
+		(late) => {
+			if (abandoned) discard(late);
+		},
+		() => undefined,
+	);
+	let listener: (() => void) | undefined;
+	try {
+		return await new Promise<T>((resolve, reject) => {
+			listener = () => {
+				abandoned = true;
+				reject(signal.reason ?? new CancelledError());
+			};
+			if (signal.aborted) return listener();
+			signal.addEventListener('abort', listener, { once: true });
+			work.then(resolve, reject);
+		});
+	} finally {
+		if (listener) signal.removeEventListener('abort', listener);
 	}
 }

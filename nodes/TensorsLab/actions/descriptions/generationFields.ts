@@ -6,7 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { GENERATE_MODEL_IDS, MODELS, MODEL_IDS, type ModelCapabilities } from '../../models';
-import { sizeFields, sourceImageFields } from './sizeFields';
+import { byName, sizeFields, sourceImageFields } from './sizeFields';
 
 const offered = GENERATE_MODEL_IDS.map((id) => MODELS[id]);
 const modelsWhere = (test: (model: ModelCapabilities) => boolean) => offered.filter(test).map((model) => model.id);
@@ -39,7 +39,7 @@ function byIdFields(): Record<'modelId' | 'batchSize' | 'resolution', INodePrope
 			type: 'number',
 			typeOptions: { minValue: 1, numberPrecision: 0 },
 			default: '',
-			description: 'Sent as batchsize when set; leave empty to send none. Each image costs credits.',
+			description: "How many images to ask for, sent as the API's batchsize. Leave empty to send none. Each image costs credits.",
 			displayOptions: show,
 		},
 		resolution: {
@@ -62,7 +62,7 @@ export function generationFields(): INodeProperties[] {
 			name: 'model',
 			type: 'options',
 			noDataExpression: false,
-			options: GENERATE_MODEL_IDS.map((id) => ({ name: MODELS[id].displayName, value: id, description: MODELS[id].description })),
+			options: byName(GENERATE_MODEL_IDS.map((id) => ({ name: MODELS[id].displayName, value: id, description: MODELS[id].description }))),
 			default: 'seedreamv45',
 			description: 'The TensorsLab model that generates the image',
 		},
@@ -109,8 +109,8 @@ export function generationFields(): INodeProperties[] {
 		...sourceImageFields(
 			{
 				binary:
-					'For image-to-image: comma-separated names of binary properties of the input item, each sent as a source image. Leave empty for text-to-image.',
-				url: 'For image-to-image: a public http(s) URL of the source image. Use this or binary properties, not both.',
+					"For image-to-image: comma-separated names of the input item's binary fields, each sent as a source image. Leave empty for text-to-image.",
+				url: "For image-to-image: a public http(s) URL of the source image, sent exactly as typed. Use this or 'Input Binary Fields', not both.",
 			},
 			{ show: { model: modelsWhere((m) => m.maxSourceImages !== null) } },
 		),

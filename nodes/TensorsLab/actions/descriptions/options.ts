@@ -10,6 +10,7 @@ import { OPTION_DEFAULTS, type TaskKind } from '../../taskKinds';
 // Named constants, so that n8n's lint rules see each default as a value.
 const { maxConcurrency: DEFAULT_MAX_CONCURRENCY, pollIntervalSeconds: DEFAULT_POLL_INTERVAL, binaryPropertyName: DEFAULT_BINARY_PROPERTY } =
 	OPTION_DEFAULTS;
+const MAX_SECONDS = OPTION_DEFAULTS.maxSeconds;
 
 function maxConcurrency(): INodeProperties {
 	return {
@@ -28,9 +29,9 @@ function requestTimeout(kind: TaskKind): INodeProperties {
 		displayName: 'Request Timeout (Seconds)',
 		name: 'requestTimeout',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, maxValue: MAX_SECONDS.requestTimeout },
 		default: requestTimeoutSeconds,
-		description: 'How long one HTTP request may take, from sending it to the last byte of the answer',
+		description: `How long one HTTP request may take, from sending it to the last byte of the answer. At most ${MAX_SECONDS.requestTimeout.toLocaleString('en-US')} seconds.`,
 	};
 }
 
@@ -46,20 +47,11 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 		default: {},
 		options: [
 			{
-				displayName: 'Binary Property',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: DEFAULT_BINARY_PROPERTY,
-				description: outputModes
-					? `Name of the binary property for the ${one}. With "All ${titles} in One Item" it is a prefix: data_0, data_1, ….`
-					: `Name of the binary property for the ${one}`,
-			},
-			{
 				displayName: 'Delete Task After Download',
 				name: 'deleteAfterDownload',
 				type: 'boolean',
 				default: false,
-				description: `Whether to delete the task at TensorsLab once its ${many} are downloaded`,
+				description: `Whether to delete the task at TensorsLab once its ${many} are downloaded. Needs "Download ${titles}" on: the node never deletes a task whose results it did not download. If a download fails, the task is kept.`,
 			},
 			{
 				displayName: `Download ${titles}`,
@@ -105,18 +97,28 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 0, maxValue: MAX_SECONDS.pollInterval },
 				default: DEFAULT_POLL_INTERVAL,
-				description: 'Seconds between status checks. 0 adapts: often at first, then less often for long tasks.',
+				description: `Seconds between status checks, at most ${MAX_SECONDS.pollInterval.toLocaleString('en-US')}. 0 adapts: often at first, then less often for long tasks.`,
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: DEFAULT_BINARY_PROPERTY,
+				hint: 'The name of the output binary field to put the file in',
+				description: outputModes
+					? `Name of the output binary field for the ${one}. With 'All ${titles} in One Item' it is a prefix: data_0, data_1 and so on.`
+					: `Name of the output binary field for the ${one}`,
 			},
 			requestTimeout(kind),
 			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: MAX_SECONDS.timeout },
 				default: timeoutSeconds,
-				description: 'Longest time to wait for a task to finish',
+				description: `Longest time to wait for a task to finish. At most ${MAX_SECONDS.timeout.toLocaleString('en-US')} seconds (24 hours).`,
 			},
 		],
 	};

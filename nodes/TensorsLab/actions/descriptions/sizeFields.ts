@@ -9,7 +9,8 @@ import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n
 import { API_DEFAULT_RESOLUTION, CUSTOM_RESOLUTION } from '../../helpers/validation';
 import type { ModelCapabilities, ModelId } from '../../models';
 
-const RATIO_NAMES: Record<string, string> = {
+/** Each ratio under its orientation, so that a list sorted by name groups them: "Landscape 16:9". */
+const ORIENTATIONS: Record<string, string> = {
 	'1:1': 'Square',
 	'16:9': 'Landscape',
 	'9:16': 'Portrait',
@@ -17,21 +18,35 @@ const RATIO_NAMES: Record<string, string> = {
 	'3:4': 'Portrait',
 	'3:2': 'Landscape',
 	'2:3': 'Portrait',
-	'21:9': 'Ultrawide',
-	'9:21': 'Tall',
+	'21:9': 'Landscape',
+	'9:21': 'Portrait',
 };
+
+export function ratioName(ratio: string): string {
+	return `${ORIENTATIONS[ratio] ?? ''} ${ratio}`.trim();
+}
+
+/** n8n's guideline: options in alphabetical order of their names. */
+export function byName<T extends { name: string }>(options: T[]): T[] {
+	return [...options].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+}
 
 const SIZE_NAMES = { resolution: 'Resolution', zimageSize: 'Size' } as const;
 
+/** Dropdown values are in title case: "chosen by TensorsLab" shows as "Chosen by TensorsLab". */
+function titleCase(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function sizeOptions(model: ModelCapabilities): INodePropertyOptions[] {
-	return [
+	return byName([
 		...(model.defaultSize.choice === API_DEFAULT_RESOLUTION
-			? [{ name: `API Default (${model.apiDefaultResolution})`, value: API_DEFAULT_RESOLUTION, description: 'Send no resolution and let TensorsLab choose' }]
+			? [{ name: `API Default (${titleCase(model.apiDefaultResolution)})`, value: API_DEFAULT_RESOLUTION, description: 'Send no resolution and let TensorsLab choose' }]
 			: []),
-		...model.ratios.map((ratio) => ({ name: `${ratio} ${RATIO_NAMES[ratio] ?? ''}`.trim(), value: ratio })),
+		...model.ratios.map((ratio) => ({ name: ratioName(ratio), value: ratio })),
 		...model.levels.map((level) => ({ name: level, value: level })),
 		...(model.customSize ? [{ name: 'Custom Width × Height', value: CUSTOM_RESOLUTION }] : []),
-	];
+	]);
 }
 
 function pixelHint(model: ModelCapabilities): string {
@@ -55,7 +70,7 @@ export function sizeFields(models: readonly ModelCapabilities[], byModel: boolea
 			type: 'options',
 			options: sizeOptions(model),
 			default: choice,
-			description: `Aspect ratio or size of the images. ${pixelHint(model)}`.trim(),
+			description: pixelHint(model) ? `Aspect ratio or size of the images. ${pixelHint(model)}.` : 'Aspect ratio or size of the images',
 			...shown([model.id]),
 		};
 	});
@@ -88,8 +103,8 @@ export function sizeFields(models: readonly ModelCapabilities[], byModel: boolea
 }
 
 /**
- * Source Image Binary Properties and Source Image URL, with the operation's own descriptions;
- * `single` where the model takes one source image (the parameter name stays the same).
+ * Input Binary Fields (the source images) and Source Image URL, with the operation's own
+ * descriptions; `single` where the model takes one source image (the parameter name stays the same).
  */
 export function sourceImageFields(
 	descriptions: { binary: string; url: string },
@@ -98,7 +113,7 @@ export function sourceImageFields(
 	const displayOptions = options.show ? { displayOptions: { show: options.show } } : {};
 	return [
 		{
-			displayName: options.single ? 'Source Image Binary Property' : 'Source Image Binary Properties',
+			displayName: options.single ? 'Input Binary Field' : 'Input Binary Fields',
 			name: 'binaryPropertyNames',
 			type: 'string',
 			default: '',
@@ -111,7 +126,7 @@ export function sourceImageFields(
 			name: 'imageUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://example.com/photo.jpg',
+			placeholder: 'e.g. https://example.com/image.png',
 			description: descriptions.url,
 			...displayOptions,
 		},

@@ -1,18 +1,74 @@
 /**
  * The Video generation parameters, shared by Video → Generate and Generate and Wait. Which show for
- * which model, their ranges and options come from ../../videoModels.ts.
+ * which model, their ranges and options come from ../../videoModels.ts. The fields most users set
+ * show at the top; the rest are in an Additional Fields collection (actions/video/additionalFields.ts
+ * reads them from there).
  */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { API_DEFAULT_RESOLUTION } from '../../helpers/validation';
-import { MAX_VIDEO_PROMPT_CHARS, VIDEO_MODELS, VIDEO_MODEL_IDS, VIDEO_RATIOS } from '../../videoModels';
+import { MAX_VIDEO_PROMPT_CHARS, VIDEO_MODELS, VIDEO_MODEL_IDS, VIDEO_RATIOS, type VideoModel } from '../../videoModels';
+import { byName, ratioName } from './sizeFields';
 
-const modelsWhere = (test: (id: (typeof VIDEO_MODEL_IDS)[number]) => boolean) => VIDEO_MODEL_IDS.filter(test);
 const apiDefault = { name: 'API Default', value: API_DEFAULT_RESOLUTION, description: 'Send nothing and let TensorsLab choose' };
 
+/** The parameters in the Additional Fields collection (their names are the same as at the top level before). */
+export const VIDEO_ADDITIONAL_FIELDS = ['fps', 'generateAudio', 'returnLastFrame', 'seed'] as const;
+
+/**
+ * Additional Fields: the optional fields few workflows set, in alphabetical order. One collection
+ * for all models (n8n keeps only the options of the last same-named collection it shows, so one per
+ * model would drop Generate Audio when Model is an expression); what only some models take shows
+ * for those models.
+ */
+function additionalFields(): INodeProperties {
+	const forModels = (test: (model: VideoModel) => boolean) => ({
+		displayOptions: { show: { '/model': VIDEO_MODEL_IDS.filter((id) => test(VIDEO_MODELS[id])) } },
+	});
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'FPS',
+				name: 'fps',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 60, numberPrecision: 0 },
+				default: '',
+				description: "Frames per second. Leave empty for TensorsLab's default (24).",
+			},
+			{
+				displayName: 'Generate Audio',
+				name: 'generateAudio',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the video should have a soundtrack',
+				...forModels((model) => model.audio),
+			},
+			{
+				displayName: 'Return Last Frame',
+				name: 'returnLastFrame',
+				type: 'boolean',
+				default: false,
+				description: "Whether TensorsLab should also return the last frame as an image (output in binary field 'lastFrame'), e.g. to chain videos",
+				...forModels((model) => model.lastFrame),
+			},
+			{
+				displayName: 'Seed',
+				name: 'seed',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
+				default: '',
+				description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
+			},
+		],
+	};
+}
+
 export function videoFields(): INodeProperties[] {
-	const withAudio = modelsWhere((id) => VIDEO_MODELS[id].audio);
-	const withLastFrame = modelsWhere((id) => VIDEO_MODELS[id].lastFrame);
 	return [
 		{
 			displayName: 'Model',
@@ -36,7 +92,10 @@ export function videoFields(): INodeProperties[] {
 			displayName: 'Ratio',
 			name: 'ratio',
 			type: 'options',
-			options: [apiDefault, ...VIDEO_RATIOS.map((ratio) => ({ name: ratio === 'adaptive' ? 'Adaptive (From the Source Image)' : ratio, value: ratio }))],
+			options: byName([
+				apiDefault,
+				...VIDEO_RATIOS.map((ratio) => ({ name: ratio === 'adaptive' ? 'Adaptive (From the Source Image)' : ratioName(ratio), value: ratio })),
+			]),
 			default: API_DEFAULT_RESOLUTION,
 			description: 'Aspect ratio of the video',
 		},
@@ -57,60 +116,33 @@ export function videoFields(): INodeProperties[] {
 					displayName: 'Resolution',
 					name: 'videoResolution',
 					type: 'options',
+					// Kept in ascending order (480p, 720p, …), as n8n's lint keeps numeric lists: sorted
+					// by name, 1080p would come before 480p. docs/ux-guidelines.md says so.
 					options: [apiDefault, ...model.resolutions.map((resolution) => ({ name: resolution, value: resolution }))],
+					description: 'Resolution of the video',
 					default: API_DEFAULT_RESOLUTION,
 					displayOptions: show,
 				},
 			];
 		}),
 		{
-			displayName: 'FPS',
-			name: 'fps',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 60, numberPrecision: 0 },
-			default: '',
-			description: "Frames per second. Leave empty for TensorsLab's default (24).",
-		},
-		{
-			displayName: 'Seed',
-			name: 'seed',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
-			default: '',
-			description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
-		},
-		{
-			displayName: 'Generate Audio',
-			name: 'generateAudio',
-			type: 'boolean',
-			default: false,
-			description: 'Whether the video should have a soundtrack',
-			displayOptions: { show: { model: withAudio } },
-		},
-		{
-			displayName: 'Return Last Frame',
-			name: 'returnLastFrame',
-			type: 'boolean',
-			default: false,
-			description: 'Whether TensorsLab should also return the last frame as an image (output under binary "lastFrame"), e.g. to chain videos',
-			displayOptions: { show: { model: withLastFrame } },
-		},
-		{
-			displayName: 'Source Image Binary Properties',
+			displayName: 'Input Binary Fields',
 			name: 'binaryPropertyNames',
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. data, lastImage',
 			description:
-				'For image-to-video: 1 or 2 comma-separated binary properties of the input item, each sent as a source image (with two, usually the first and last frame). Leave empty for text-to-video.',
+				"For image-to-video: 1 or 2 comma-separated names of the input item's binary fields, each sent as a source image (with two, usually the first and last frame). Leave empty for text-to-video.",
 		},
 		{
 			displayName: 'Source Image URL',
 			name: 'imageUrl',
 			type: 'string',
 			default: '',
-			placeholder: 'https://example.com/photo.jpg',
-			description: 'For image-to-video: a public http(s) URL of the source image. Use this or binary properties, not both.',
+			placeholder: 'e.g. https://example.com/first.jpg, https://example.com/last.jpg',
+			description:
+				"For image-to-video: a public http(s) URL of the first frame, or two URLs separated by a comma: the first frame, then the last frame. Each URL is sent exactly as typed (write a comma inside a URL as %2C). Use this or 'Input Binary Fields', not both.",
 		},
+		additionalFields(),
 	];
 }

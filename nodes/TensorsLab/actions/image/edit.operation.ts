@@ -33,8 +33,8 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 	...sizeFields([model], false),
 	...sourceImageFields(
 		{
-			binary: 'Name of the binary property of the input item that holds the image to edit. Set this or Source Image URL.',
-			url: 'A public http(s) URL of the image to edit. Use this or the binary property, not both.',
+			binary: "Name of the input item's binary field that holds the image to edit. Set this or 'Source Image URL'.",
+			url: "A public http(s) URL of the image to edit, sent exactly as typed. Use this or 'Input Binary Field', not both.",
 		},
 		{ single: model.maxSourceImages === 1 },
 	),

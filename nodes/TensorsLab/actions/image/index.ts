@@ -15,14 +15,14 @@ const labels: OperationLabels<keyof typeof operations> = {
 	},
 	generate: {
 		name: 'Generate',
-		description: 'Start generating and return the task ID at once; fetch the images later with Task → Wait and Download',
-		action: 'Start an image generation task',
+		description: 'Start generating images and return the task ID at once; fetch them later with Task → Wait and Download',
+		action: 'Start image generation task',
 	},
 	edit: {
 		name: 'Edit',
 		description:
 			"Edit an image by an instruction (another aspect ratio, an object erased, the background removed), wait and output the result. Uses TensorsLab's quick edit endpoint, which TensorsLab's documentation does not describe.",
-		action: 'Edit an image',
+		action: 'Edit image',
 	},
 };
 

@@ -1,9 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { runEachItem } from '../../engine/eachItem';
-import { readItems } from '../../engine/readItems';
+import { checkEachItem, readItems } from '../../engine/readItems';
 import { parseTaskIds } from '../../helpers/taskIds';
-import { deleteTasks } from '../../transport/api';
+import { deleteTasks, fetchTaskInfo } from '../../transport/api';
 import { readTaskKind } from './taskType';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['delete'] } }, [
@@ -26,21 +26,32 @@ export const description: INodeProperties[] = updateDisplayOptions({ show: { res
 ]);
 
 /**
- * One delete request per item, for all of that item's task IDs.
+ * One delete request per item, for all of that item's task IDs. TensorsLab's delete answers
+ * success for any ID, even one that is no task of this type (a video task deleted as an image
+ * task is left untouched), so every ID is first looked up with a status request (free): an ID that
+ * is not a task of the chosen Task Type fails its item, before any item's delete is sent. So
+ * `deleted: true` says what is known: each task existed and TensorsLab accepted its deletion.
  * @public Called by actions/router.ts through the resource's operations table.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const kind = readTaskKind(this);
-	const reads = await readItems(this, (itemIndex) => ({
+	const cancelSignal = this.getExecutionCancelSignal();
+	const timeoutMs = kind.defaults.requestTimeoutSeconds * 1000;
+	const parsed = await readItems(this, (itemIndex) => ({
 		taskIds: parseTaskIds(this.getNodeParameter('taskIds', itemIndex)),
 		uid: String(this.getNodeParameter('uid', itemIndex, '') ?? '').trim() || undefined,
 	}));
+	// Every item's parameters first (nothing is sent for bad input), then every ID's lookup, then
+	// the deletes: an ID of the wrong type stops the node before anything is deleted.
+	const reads = await checkEachItem(this, parsed, async ({ taskIds }, itemIndex) => {
+		for (const taskId of taskIds) await fetchTaskInfo(this, kind, taskId, { signal: cancelSignal, itemIndex, timeoutMs });
+	});
 	return await runEachItem(
 		this,
 		reads,
 		async ({ taskIds, uid }, itemIndex, signal) => {
-			await deleteTasks(this, kind, taskIds, uid, { signal, itemIndex, timeoutMs: kind.defaults.requestTimeoutSeconds * 1000 });
-			return { success: true, deleted: taskIds, ...(uid ? { uid } : {}) };
+			await deleteTasks(this, kind, taskIds, uid, { signal, itemIndex, timeoutMs });
+			return { deleted: true, taskIds, ...(uid ? { uid } : {}) };
 		},
 		({ taskIds }) => ({ taskIds }),
 	);

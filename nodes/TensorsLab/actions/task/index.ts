@@ -16,13 +16,13 @@ const labels: OperationLabels<keyof typeof operations> = {
 	},
 	get: {
 		name: 'Get',
-		description: "Get a task's status and result URLs",
-		action: 'Get a task',
+		description: "Retrieve a task's status and the URLs of its images or video",
+		action: 'Get task',
 	},
 	waitAndDownload: {
 		name: 'Wait and Download',
-		description: 'Wait for a task started by Generate and output its results as binary data',
-		action: 'Wait for a task and download its images',
+		description: 'Wait for a task started by Generate and output its images or video as binary data',
+		action: 'Wait for task and download its images or video',
 	},
 };
 

@@ -23,7 +23,10 @@ export const taskTypeField: INodeProperties = {
 export function readTaskKind(ctx: IExecuteFunctions): TaskKind {
 	const value = ctx.getNodeParameter('taskType', 0, 'image') as unknown;
 	if (!isTaskKindId(value)) {
-		throw new NodeOperationError(ctx.getNode(), `Unknown task type "${String(value)}" [item 0, parameter "taskType"]`, { itemIndex: 0 });
+		throw new NodeOperationError(ctx.getNode(), `Unknown task type "${String(value)}" [item 0, parameter "taskType"]`, {
+			itemIndex: 0,
+			description: "Set 'Task Type' to Image or Video",
+		});
 	}
 	return TASK_KINDS[value];
 }

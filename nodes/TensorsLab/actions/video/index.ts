@@ -10,12 +10,12 @@ const labels: OperationLabels<keyof typeof operations> = {
 	generateAndWait: {
 		name: 'Generate and Wait',
 		description: 'Generate a video, wait for it and output it as binary data',
-		action: 'Generate a video and wait for it',
+		action: 'Generate video and wait for it',
 	},
 	generate: {
 		name: 'Generate',
-		description: 'Start generating and return the task ID at once; fetch the video later with Task → Wait and Download',
-		action: 'Start a video generation task',
+		description: 'Start generating a video and return the task ID at once; fetch it later with Task → Wait and Download',
+		action: 'Start video generation task',
 	},
 };
 
