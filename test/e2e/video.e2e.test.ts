@@ -277,15 +277,16 @@ describe.each(LINES)('video, n8n line %s', (line) => {
 
 		const got = output(res, 'Get Task');
 		expect(got).toHaveLength(1);
+		// Simplify is on by default: the ten fields of a video task's simplified answer.
 		expect(got[0].json).toMatchObject({
 			taskId,
 			status: 'completed',
-			statusCode: 3,
 			urls: [`${emu.imageOrigin}/videos/${taskId}.mp4`],
 			model: 'seedancev1profast',
 			resolution: '480p',
 			duration: 5,
 		});
+		expect(Object.keys(got[0].json)).toEqual(['taskId', 'status', 'model', 'urls', 'lastFrameUrl', 'duration', 'resolution', 'ratio', 'fps', 'errorMessage']);
 		expect(output(res, 'Delete Task').map((i) => i.json)).toEqual([{ deleted: true, taskIds: [taskId] }]);
 
 		expect(emu.apiRequests('generate').map((r) => [r.path, r.fields])).toEqual([

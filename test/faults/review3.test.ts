@@ -162,6 +162,38 @@ describe('3. nothing of ours is sent, and no timer of ours is armed, after the n
 		await expectQuietAfterReturn(1_500);
 	});
 
+	it.each([
+		['a status request', waitAndDownload('abcd_1', { requestTimeout: 0.5 })],
+		['a generate request', { resource: 'image', operation: 'generate', model: 'zimage', prompt: 'p', options: { requestTimeout: 0.5 } } as INodeParameters],
+	])('3. Request Timeout: %s past it has its connection closed, not left open to the server', async (_name, parameters) => {
+		// Answers with a space every 100 ms for 6 s: the connection is never idle, so only the node can end it.
+		const open = new Set<http.IncomingMessage>();
+		const server = await startRecordingServer((req, res) => {
+			open.add(req);
+			res.writeHead(200, { 'content-type': 'application/json' });
+			const timer = setInterval(() => res.write(' '), 100);
+			const done = setTimeout(() => res.end('{"code":1000,"msg":"OK","data":{}}'), 6_000);
+			res.on('close', () => {
+				clearInterval(timer);
+				clearTimeout(done);
+				open.delete(req);
+			});
+		});
+		try {
+			const started = Date.now();
+			const result = await run(emu(), parameters, { credentials: { apiKey: SECRET_KEY, baseUrl: server.url } });
+			expect(result.error?.message).toMatch(/did not answer within 0\.5 seconds/);
+			// A status request is tried 4 times (0.5 s each, backoff 0.5–3.5 s in all), a generate once.
+			expect(Date.now() - started).toBeLessThan(6_000);
+			await sleep(300);
+			expect(server.requests.length).toBeGreaterThanOrEqual(1);
+			expect(open.size).toBe(0);
+			expect(timers.pending().filter((stack) => !stack.includes('review3.test.ts'))).toEqual([]);
+		} finally {
+			await server.close();
+		}
+	});
+
 	it('3. cancel: a hung status request leaves no timer and no further request', async () => {
 		emu().inject('infobytaskid', { kind: 'hang' }, Infinity);
 		const result = await run(emu(), generateAndWait({}, { requestTimeout: 60 }), { cancelAfterMs: 700 });
@@ -278,9 +310,9 @@ describe('7. a wrong Task Type gives a true and helpful answer', () => {
 
 describe('8. time options have documented maximums, checked before any request', () => {
 	it.each([
-		['requestTimeout', 99_999_999, 3_600],
-		['timeout', 99_999_999, 86_400],
-		['pollInterval', 3_601, 3_600],
+		['requestTimeout', 99999999, 3_600],
+		['timeout', 99999999, 86_400],
+		['pollInterval', 3601, 3_600],
 	])('8. %s = %s is refused before any request, naming the item and the option', async (option, value, max) => {
 		const result = await run(emu(), generateAndWait({ prompt: '={{ $json.p }}' }, { [option]: `={{ $json.p === "b" ? ${value} : 1 }}` }), {
 			inputItems: [{ json: { p: 'a' } }, { json: { p: 'b' } }],

@@ -23,12 +23,11 @@ export interface RequestContext {
  * The context whose "execution cancel signal" is the request's own signal. n8n's
  * httpRequestWithAuthentication replaces the request's abortSignal with its context's cancel
  * signal, so a request could only be cut off by cancelling the whole execution. The request's
- * signal includes that one, and also aborts when the request's task is settled or the node
- * returns: then the socket is closed at once and nothing of the request (the HTTP client's timer
- * included) outlives it. Everything else is the context itself, through the prototype.
+ * signal includes that one, and also aborts at Request Timeout, when the request's task is
+ * settled, or when the node returns: then the socket is closed at once and nothing of the request
+ * (the HTTP client's timer included) outlives it. Everything else is the context itself, through the prototype.
  */
-function scopedTo(ctx: IExecuteFunctions, signal: AbortSignal | undefined): IExecuteFunctions {
-	if (!signal) return ctx;
+function scopedTo(ctx: IExecuteFunctions, signal: AbortSignal): IExecuteFunctions {
 	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions;
 }
 
@@ -49,6 +48,9 @@ export async function apiRequest(
 	const { baseUrl, apiKey } = await readCredential(ctx, request.itemIndex);
 	const { timeoutMs, signal } = request;
 	return await withRetries(ctx, kind, { ...request, apiKey }, async () => {
+		// Aborted at Request Timeout: the request's socket is closed then, not left to the server.
+		const attempt = new AbortController();
+		const attemptSignal = signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal;
 		const isForm = typeof body === 'function';
 		const options: IHttpRequestOptions = {
 			method: 'POST',
@@ -62,10 +64,14 @@ export async function apiRequest(
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: timeoutMs,
-			abortSignal: signal,
+			abortSignal: attemptSignal,
 		};
-		const sent = ctx.helpers.httpRequestWithAuthentication.call(scopedTo(ctx, signal), CREDENTIAL_NAME, options) as Promise<FullResponse>;
-		const response = await withDeadline(sent, timeoutMs, () => new RequestFailure(requestTimedOut(timeoutMs)), signal);
+		const sent = ctx.helpers.httpRequestWithAuthentication.call(scopedTo(ctx, attemptSignal), CREDENTIAL_NAME, options) as Promise<FullResponse>;
+		const timedOut = () => {
+			attempt.abort();
+			return new RequestFailure(requestTimedOut(timeoutMs));
+		};
+		const response = await withDeadline(sent, timeoutMs, timedOut, signal);
 		const outcome = classifyResponse(response, apiKey);
 		return 'data' in outcome ? outcome.data : outcome;
 	});
