@@ -362,3 +362,34 @@ describe('10. source images are read when their request is built, not all before
 		}
 	});
 });
+
+describe('more of the same kind: errors that serve many items', () => {
+	it('more: Delete on 3 items, item 2\'s delete is refused: the error names the tasks items 0 and 1 deleted', async () => {
+		const more = [await submittedTaskId(), await submittedTaskId(), await submittedTaskId()];
+		// Once the second delete has been answered, the third is refused (HTTP 400, not retried).
+		let deletes = 0;
+		const onRequest = (rec: { endpoint: string }) => {
+			if (rec.endpoint === 'deleteimagestask' && ++deletes === 2) emu().inject('deleteimagestask', { kind: 'http', status: 400 });
+		};
+		emu().events.on('request', onRequest);
+		try {
+			const failed = await run(emu(), { resource: 'task', operation: 'delete', taskIds: '={{ $json.id }}' }, { inputItems: more.map((id) => ({ json: { id } })) });
+			expect(failed.error?.message).toMatch(/^TensorsLab refused the request \(HTTP 400\)/);
+			expect(itemOf(failed.error)).toBe(2);
+			expect(descriptionOf(failed.error)).toContain(`Already deleted in this run: ${more[0]}, ${more[1]}.`);
+		} finally {
+			emu().events.off('request', onRequest);
+		}
+	});
+
+	it('more: Wait and Download on 2 items, item 0\'s image download fails: the error names its task', async () => {
+		const ids = [await submittedTaskId(), await submittedTaskId()];
+		emu().configure({ processingMs: 0 });
+		await sleep(200);
+		emu().inject('image', { kind: 'http', status: 403 }, 1);
+		const result = await run(emu(), waitAndDownload('={{ $json.id }}', { maxConcurrency: 1 }), { inputItems: ids.map((id) => ({ json: { id } })) });
+		expect(result.error?.message).toBe('Downloading the result image failed (HTTP 403)');
+		expect(itemOf(result.error)).toBe(0);
+		expect(descriptionOf(result.error)).toContain(`Task ID: ${ids[0]}.`);
+	});
+});

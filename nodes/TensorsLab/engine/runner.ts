@@ -15,7 +15,7 @@ import type { SubmitRequest } from '../helpers/multipart';
 import { ParameterError } from '../helpers/parameterError';
 import type { TaskKind } from '../taskKinds';
 import { fetchTaskInfo, submitTask } from '../transport/api';
-import type { ErrorFlags } from '../transport/apiError';
+import { isCancellation, type ErrorFlags } from '../transport/apiError';
 import { abortableSleep } from '../transport/sleep';
 import { ensureNodeError, errorItem, parameterErrorToNodeError } from './errors';
 import type { ItemRead } from './readItems';
@@ -86,7 +86,7 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 	const created: string[] = [];
 	const unknownItems: number[] = [];
 	const requestTimeouts = new Map<string, number>();
-	let firstError: { error: Error & ErrorFlags & { description?: string }; itemIndex: number } | undefined;
+	let firstError: { error: Error & ErrorFlags & { description?: string | null }; itemIndex: number; taskId?: string } | undefined;
 
 	const poller = new TaskPoller({
 		fetchStatus: async (taskId, { itemIndex, signal }) =>
@@ -143,14 +143,18 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 					const outcome = await poller.wait(taskId, { timeoutMs: job.settings.timeoutMs, pollIntervalMs: job.settings.pollIntervalMs, itemIndex });
 					results[index] = unfinishedResults(ctx, task, taskId, outcome) ?? (await completedResults(ctx, task, outcome.info!, itemWaitSignal));
 				} catch (caught) {
-					const error = ensureNodeError(ctx, caught, itemIndex) as Error & ErrorFlags;
+					const error = ensureNodeError(ctx, caught, itemIndex) as Error & ErrorFlags & { description?: string | null };
 					if (error.outcomeUnknown === true) unknownItems.push(itemIndex);
+					// Many items fail alike (a download, a failed task): the error names its task.
+					if (taskId !== undefined && !error.message.includes(taskId) && !isCancellation(error)) {
+						error.description = `${error.description ? `${error.description} ` : ''}Task ID: ${taskId}.`;
+					}
 					if (ctx.continueOnFail() && !cancelSignal?.aborted) {
 						results[index] = [errorItem(error, itemIndex, taskId ? { taskId } : {})];
 						return;
 					}
 					if (firstError === undefined) {
-						firstError = { error, itemIndex };
+						firstError = { error, itemIndex, taskId };
 						stop.abort();
 					}
 				}
@@ -162,9 +166,9 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 	}
 
 	if (firstError !== undefined) {
-		const { error, itemIndex } = firstError;
+		const { error, itemIndex, taskId } = firstError;
 		if (!cancelSignal?.aborted) {
-			const others = created.filter((id) => !error.message.includes(id));
+			const others = created.filter((id) => id !== taskId);
 			// The error's own item says so itself (its outcomeUnknown flag and hint).
 			const otherUnknown = unknownItems.filter((item) => item !== itemIndex);
 			const note = runNote(others, otherUnknown);

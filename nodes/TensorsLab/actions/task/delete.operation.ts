@@ -46,13 +46,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const reads = await checkEachItem(this, parsed, async ({ taskIds }, itemIndex) => {
 		for (const taskId of taskIds) await fetchTaskInfo(this, kind, taskId, { signal: cancelSignal, itemIndex, timeoutMs });
 	});
-	return await runEachItem(
-		this,
-		reads,
-		async ({ taskIds, uid }, itemIndex, signal) => {
-			await deleteTasks(this, kind, taskIds, uid, { signal, itemIndex, timeoutMs });
-			return { deleted: true, taskIds, ...(uid ? { uid } : {}) };
-		},
-		({ taskIds }) => ({ taskIds }),
-	);
+	const deleted: string[] = [];
+	try {
+		return await runEachItem(
+			this,
+			reads,
+			async ({ taskIds, uid }, itemIndex, signal) => {
+				await deleteTasks(this, kind, taskIds, uid, { signal, itemIndex, timeoutMs });
+				deleted.push(...taskIds);
+				return { deleted: true, taskIds, ...(uid ? { uid } : {}) };
+			},
+			({ taskIds }) => ({ taskIds }),
+		);
+	} catch (error) {
+		// The items before the failing one are deleted for good, and their output is lost with the
+		// error: say which, so that a re-run does not look for them.
+		const e = error as Error & { description?: string | null };
+		if (deleted.length > 0) {
+			e.description = `${e.description ? `${e.description} ` : ''}Already deleted in this run: ${deleted.join(', ')}.`;
+		}
+		throw error;
+	}
 }
