@@ -111,8 +111,13 @@ async function main(): Promise<void> {
 	const rt = runtime.resolveRuntime(option('n8n', '2'));
 	if (!rt.installed) throw new Error(`n8n ${rt.version} is not installed (scripts/install-n8n.sh ${rt.line})`);
 	const nodeVersion = (await runtime.run(rt.nodeBin, ['-p', 'process.version'])).stdout.trim();
-	const git = (...args: string[]) => execFileSync('git', args, { cwd: sourceRoot, encoding: 'utf8' }).trim();
-	const revision = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'nodes', 'credentials') ? ' + uncommitted changes' : ''}`;
+	const git = (...args: string[]) => execFileSync('git', args, { cwd: sourceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+	let revision = 'not a git checkout';
+	try {
+		revision = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'nodes', 'credentials') ? ' + uncommitted changes' : ''}`;
+	} catch {
+		// a copy of the sources: no revision to name
+	}
 
 	const stage = mkdtempSync(path.join(tmpdir(), 'tl-bench-pkg-'));
 	const userFolder = mkdtempSync(path.join(tmpdir(), 'tl-bench-src-n8n-'));
