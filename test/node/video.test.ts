@@ -1,4 +1,5 @@
 /** Video → Generate and Wait / Generate, and Task with taskType video, against the emulator. */
+import type { INodeParameters } from 'n8n-workflow';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ const { emu } = useEmulator();
 /** FPS, Generate Audio, Return Last Frame and Seed go into Additional Fields, where the panel puts them. */
 const ADDITIONAL = ['fps', 'generateAudio', 'returnLastFrame', 'seed'];
 
-const video = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => {
+const video = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}): INodeParameters => {
 	const additionalFields = Object.fromEntries(Object.entries(extra).filter(([name]) => ADDITIONAL.includes(name)));
 	const top = Object.fromEntries(Object.entries(extra).filter(([name]) => !ADDITIONAL.includes(name)));
 	return {
@@ -23,7 +24,7 @@ const video = (extra: Record<string, unknown> = {}, options: Record<string, unkn
 		...top,
 		...(Object.keys(additionalFields).length ? { additionalFields } : {}),
 		options: { pollInterval: 0.05, ...options },
-	};
+	} as INodeParameters;
 };
 
 function hasFfprobe(): boolean {

@@ -18,10 +18,11 @@ export async function readVideoRequest(ctx: IExecuteFunctions, itemIndex: number
 		ratio: parameter('ratio'),
 		duration: parameter('duration'),
 		videoResolution: parameter('videoResolution'),
-		fps: parameter('fps'),
-		seed: parameter('seed'),
-		generateAudio: parameter('generateAudio', false),
-		returnLastFrame: parameter('returnLastFrame', false),
+		// In the Additional Fields collection, where the panel puts the fields few workflows set.
+		fps: parameter('additionalFields.fps'),
+		seed: parameter('additionalFields.seed'),
+		generateAudio: parameter('additionalFields.generateAudio', false),
+		returnLastFrame: parameter('additionalFields.returnLastFrame', false),
 		imageUrl: parameter('imageUrl'),
 		sourceImages: names.trim() ? await readSourceImages(ctx, itemIndex, names) : [],
 	});

@@ -1,7 +1,7 @@
 /**
  * The Video generation parameters, shared by Video → Generate and Generate and Wait. Which show for
  * which model, their ranges and options come from ../../videoModels.ts. The fields most users set
- * show at the top; the rest are in an Additional Fields collection (actions/video/additionalFields.ts
+ * show at the top; the rest are in an Additional Fields collection (engine/videoParameters.ts
  * reads them from there).
  */
 import type { INodeProperties } from 'n8n-workflow';
@@ -11,9 +11,6 @@ import { MAX_VIDEO_PROMPT_CHARS, VIDEO_MODELS, VIDEO_MODEL_IDS, VIDEO_RATIOS, ty
 import { byName, ratioName } from './sizeFields';
 
 const apiDefault = { name: 'API Default', value: API_DEFAULT_RESOLUTION, description: 'Send nothing and let TensorsLab choose' };
-
-/** The parameters in the Additional Fields collection (their names are the same as at the top level before). */
-export const VIDEO_ADDITIONAL_FIELDS = ['fps', 'generateAudio', 'returnLastFrame', 'seed'] as const;
 
 /**
  * Additional Fields: the optional fields few workflows set, in alphabetical order. One collection

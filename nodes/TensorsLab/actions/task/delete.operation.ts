@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { runEachItem } from '../../engine/eachItem';
+import { ensureNodeError } from '../../engine/errors';
 import { checkEachItem, readItems } from '../../engine/readItems';
 import { parseTaskIds } from '../../helpers/taskIds';
 import { deleteTasks, fetchTaskInfo } from '../../transport/api';
@@ -58,12 +59,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			},
 			({ taskIds }) => ({ taskIds }),
 		);
-	} catch (error) {
+	} catch (caught) {
 		// The items before the failing one are deleted for good, and their output is lost with the
-		// error: say which, so that a re-run does not look for them.
-		const e = error as Error & { description?: string | null };
+		// error: say which, so that a re-run does not look for them. (runEachItem throws node
+		// errors only, which pass through ensureNodeError unchanged.)
+		const error = ensureNodeError(this, caught, 0);
 		if (deleted.length > 0) {
-			e.description = `${e.description ? `${e.description} ` : ''}Already deleted in this run: ${deleted.join(', ')}.`;
+			error.description = `${error.description ? `${error.description} ` : ''}Already deleted in this run: ${deleted.join(', ')}.`;
 		}
 		throw error;
 	}

@@ -7,7 +7,6 @@ import { readVideoRequest } from '../../engine/videoParameters';
 import { TASK_KINDS } from '../../taskKinds';
 import { waitOptions } from '../descriptions/options';
 import { videoFields } from '../descriptions/videoFields';
-import { withAdditionalFields } from './additionalFields';
 
 const kind = TASK_KINDS.video;
 
@@ -24,7 +23,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// Every item is checked first: nothing is sent (and no credit spent) if any input is wrong.
 	const jobs = await readItems(this, async (itemIndex): Promise<TaskJob> => ({
 		action: 'submitAndWait',
-		request: await readVideoRequest(withAdditionalFields(this), itemIndex),
+		request: await readVideoRequest(this, itemIndex),
 		settings: readWaitSettings(this, kind, itemIndex),
 	}));
 	return await runTasks(this, kind, jobs);
