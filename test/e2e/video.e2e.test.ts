@@ -310,7 +310,7 @@ describe.each(LINES)('video, n8n line %s', (line) => {
 		expect(res.ok).toBe(false);
 		expect(res.code).not.toBe(0);
 		expect(res.execution?.status).toBe('error');
-		expect(res.error?.message).toMatch(/^TensorsLab task \S+ failed: e2e: the video model refused this prompt$/);
+		expect(res.error?.message).toMatch(/^TensorsLab could not complete task \S+: e2e: the video model refused this prompt$/);
 		expect(res.execution?.data.resultData.lastNodeExecuted).toBe('Generate Video');
 		expect(n8n.nodeOutput(res.execution, 'Write Video File')).toBeUndefined();
 		expect(outputFiles()).toHaveLength(0);

@@ -52,7 +52,7 @@ describe('generation parameters', () => {
 		['a width that is not a whole number', { resolution: 'custom', width: 2048.5, height: 2048 }, /^Width must be a whole number, got 2048\.5 \[item 1, parameter "width"\]$/],
 		['a height that is not a number', { resolution: 'custom', width: 2048, height: 'tall' }, /^Height must be a whole number, got "tall" \[item 1, parameter "height"\]$/],
 		['a zero width', { resolution: 'custom', width: 0, height: 2048 }, /^Width must be at least 1, got 0 \[item 1, parameter "width"\]$/],
-		['a missing binary property', { binaryPropertyNames: 'scan' }, /^The input item has no binary property "scan" \[item 1, parameter "binaryPropertyNames"\]$/],
+		['a missing binary property', { binaryPropertyNames: 'scan' }, /^The input item has no binary field "scan" \[item 1, parameter "binaryPropertyNames"\]$/],
 		['a binary property that is not an image', { binaryPropertyNames: 'doc' }, /^Binary field "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
 		['fifteen source images', { binaryPropertyNames: Array(15).fill('photo').join(',') }, /takes at most 14 source images, got 15 \[item 1, parameter "binaryPropertyNames"\]$/],
 		['an image URL and source binaries together', { binaryPropertyNames: 'photo', imageUrl: 'https://example.com/a.png' }, /not both \[item 1, parameter "imageUrl"\]$/],
@@ -114,7 +114,7 @@ describe('generation parameters', () => {
 		['a negative poll interval', { pollInterval: -1 }, /^must be a number of at least 0, got -1 \[item 0, parameter "options\.pollInterval"\]$/],
 		['a max concurrency of 0', { maxConcurrency: 0 }, /^must be a number of at least 1, got 0 \[item 0, parameter "options\.maxConcurrency"\]$/],
 		['a request timeout of 0', { requestTimeout: 0 }, /got 0 \[item 0, parameter "options\.requestTimeout"\]$/],
-		['a binary property name with a space', { binaryPropertyName: 'my image' }, /is not a usable binary property name \[item 0, parameter "options\.binaryPropertyName"\]$/],
+		['a binary property name with a space', { binaryPropertyName: 'my image' }, /is not a usable binary field name \[item 0, parameter "options\.binaryPropertyName"\]$/],
 	])('refuses %s in the options and sends nothing', async (_name, options, message) => {
 		await expectRefused(generateAndWait({}, options), [{ json: {} }], message);
 	});

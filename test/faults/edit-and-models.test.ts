@@ -43,7 +43,7 @@ describe('Image → Edit', () => {
 		['two source images', { binaryPropertyNames: 'photo, other' }, /^Quick Edit takes at most 1 source image, got 2 \[item 1, parameter "binaryPropertyNames"\]$/],
 		['a binary and an image URL together', { imageUrl: 'https://example.com/a.png' }, /^Set either 'Source Image URL' or input binary fields, not both \[item 1, parameter "imageUrl"\]$/],
 		['a source that is not an image', { binaryPropertyNames: 'doc' }, /^Binary field "doc" is not an image \(application\/pdf, 21 bytes\) \[item 1, parameter "binaryPropertyNames"\]$/],
-		['a missing binary property', { binaryPropertyNames: 'scan' }, /^The input item has no binary property "scan" \[item 1, parameter "binaryPropertyNames"\]$/],
+		['a missing binary property', { binaryPropertyNames: 'scan' }, /^The input item has no binary field "scan" \[item 1, parameter "binaryPropertyNames"\]$/],
 		['a file: image URL', { binaryPropertyNames: '', imageUrl: 'file:///etc/passwd' }, /^Image URL must start with http:\/\/ or https:\/\/, got "file:" \[item 1, parameter "imageUrl"\]$/],
 		['an empty prompt', { prompt: ' ' }, /^Prompt is empty \[item 1, parameter "prompt"\]$/],
 		['resolution 5:4', { resolution: '5:4' }, /^Resolution "5:4" is not available for Quick Edit \[item 1, parameter "resolution"\]$/],

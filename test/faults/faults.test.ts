@@ -62,7 +62,7 @@ describe('bursts of 5xx and 429 on every endpoint', () => {
 		emu().inject('deleteimagestask', { kind: 'http', status: 503, retryAfter: '0' }, Infinity);
 		const result = await run(emu(), generateAndWait({}, { deleteAfterDownload: true }));
 		expectImages(result);
-		expect(result.items[0].json).toMatchObject({ deletedFromTensorsLab: false, deleteError: 'TensorsLab had a server error (HTTP 503)' });
+		expect(result.items[0].json).toMatchObject({ deletedFromTensorsLab: false, deleteError: 'TensorsLab could not process the request (HTTP 503)' });
 		expect(emu().apiRequests('deleteimagestask')).toHaveLength(4);
 	});
 
@@ -144,7 +144,7 @@ describe('task outcomes the API can report', () => {
 		emu().inject('generate', { kind: 'failTask', message: 'Generation failed: content policy' });
 		const result = await run(emu(), generateAndWait());
 		const taskId = [...emu().tasks.keys()][0];
-		expect(result.error?.message).toBe(`TensorsLab task ${taskId} failed: Generation failed: content policy`);
+		expect(result.error?.message).toBe(`TensorsLab could not complete task ${taskId}: Generation failed: content policy`);
 		expect(emu().imageRequests()).toHaveLength(0);
 		expect(emu().apiRequests('generate')).toHaveLength(1);
 	});
@@ -160,9 +160,9 @@ describe('task outcomes the API can report', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(4);
 		const ids = [...emu().tasks.keys()];
-		expect(result.items[0].json).toEqual({ error: `TensorsLab task ${ids[0]} failed: nope`, taskId: ids[0] });
+		expect(result.items[0].json).toEqual({ error: `TensorsLab could not complete task ${ids[0]}: nope`, taskId: ids[0] });
 		expect(result.items[1].json).toEqual({ error: `Task ${ids[1]} completed but TensorsLab returned no image URLs`, taskId: ids[1] });
-		expect(result.items[2].json).toEqual({ error: 'Downloading the result image failed (HTTP 404)', taskId: ids[2] });
+		expect(result.items[2].json).toEqual({ error: 'Could not download the result image (HTTP 404)', taskId: ids[2] });
 		expect(result.items[3].json).toMatchObject({ prompt: 'd', status: 'completed', taskId: ids[3] });
 		expect(result.binaries[3].data.buffer.equals(emu().expectedImageBytes(ids[3], 0))).toBe(true);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
@@ -173,7 +173,7 @@ describe('result images', () => {
 	it('reports an image URL that answers 404 as probably expired, without retrying', async () => {
 		emu().inject('generate', { kind: 'imageNotFound' });
 		const result = await run(emu(), generateAndWait());
-		expect(result.error?.message).toBe('Downloading the result image failed (HTTP 404)');
+		expect(result.error?.message).toBe('Could not download the result image (HTTP 404)');
 		expect(descriptionOf(result.error)).toContain('about 24 hours');
 		expect(emu().imageRequests()).toHaveLength(1);
 	});

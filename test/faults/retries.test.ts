@@ -44,7 +44,7 @@ describe('repeatable requests (status, delete, download)', () => {
 		// Backoff: 0.5 s, 1 s, 2 s, each jittered to between half and all of it. The lowest draw
 		// keeps the test short; the jitter itself is the next test.
 		const result = await withRandom(0, async () => await run(emu(), generateAndWait()));
-		expect(result.error?.message).toMatch(/^Could not get image task \S+: TensorsLab had a server error \(HTTP 503\)$/);
+		expect(result.error?.message).toMatch(/^Could not get image task \S+: TensorsLab could not process the request \(HTTP 503\)$/);
 		expect(descriptionOf(result.error)).toContain('gave up after 4 attempts');
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(4);
 		// A wait can only come out longer than its backoff (a busy machine, or code first loaded on
@@ -112,7 +112,7 @@ describe('repeatable requests (status, delete, download)', () => {
 	it('bounds download retries too, even when the server says to retry at once', async () => {
 		emu().inject('image', { kind: 'http', status: 500, retryAfter: '0' }, Infinity);
 		const result = await run(emu(), generateAndWait());
-		expect(result.error?.message).toBe('Downloading the result image failed (HTTP 500)');
+		expect(result.error?.message).toBe('Could not download the result image (HTTP 500)');
 		expect(descriptionOf(result.error)).toContain('gave up after 4 attempts');
 		expect(emu().imageRequests()).toHaveLength(4);
 	});
@@ -212,11 +212,11 @@ describe('generate is repeated only when it provably did not take effect', () =>
 	});
 
 	it.each([
-		['HTTP 500', { kind: 'http', status: 500 }, 'TensorsLab had a server error (HTTP 500)'],
-		['HTTP 502', { kind: 'http', status: 502 }, 'TensorsLab had a server error (HTTP 502)'],
-		['HTTP 503 with Retry-After', { kind: 'http', status: 503, retryAfter: '0' }, 'TensorsLab had a server error (HTTP 503)'],
-		['HTTP 504', { kind: 'http', status: 504 }, 'TensorsLab had a server error (HTTP 504)'],
-		['a connection reset', { kind: 'reset' }, /^The connection to TensorsLab failed \(ECONNRESET\)$/],
+		['HTTP 500', { kind: 'http', status: 500 }, 'TensorsLab could not process the request (HTTP 500)'],
+		['HTTP 502', { kind: 'http', status: 502 }, 'TensorsLab could not process the request (HTTP 502)'],
+		['HTTP 503 with Retry-After', { kind: 'http', status: 503, retryAfter: '0' }, 'TensorsLab could not process the request (HTTP 503)'],
+		['HTTP 504', { kind: 'http', status: 504 }, 'TensorsLab could not process the request (HTTP 504)'],
+		['a connection reset', { kind: 'reset' }, /^The connection to TensorsLab was interrupted \(ECONNRESET\)$/],
 		['malformed JSON', { kind: 'malformedJson' }, 'TensorsLab sent an answer that is not valid JSON'],
 		['a hung response', { kind: 'hang' }, 'TensorsLab did not answer within 1 second'],
 	] as const)('fails with "outcome unknown" after %s, having sent generate exactly once', async (_name, fault, message) => {
@@ -234,7 +234,7 @@ describe('generate is repeated only when it provably did not take effect', () =>
 	it('Generate (submit only) also sends a generate request once after a 5xx and says the outcome is unknown', async () => {
 		emu().inject('generate', { kind: 'http', status: 503 });
 		const result = await run(emu(), { resource: 'image', operation: 'generate', model: 'seedreamv45', prompt: 'p', options: {} });
-		expect(result.error?.message).toBe('TensorsLab had a server error (HTTP 503)');
+		expect(result.error?.message).toBe('TensorsLab could not process the request (HTTP 503)');
 		expect(descriptionOf(result.error)).toMatch(OUTCOME_UNKNOWN);
 		expect(emu().apiRequests('generate')).toHaveLength(1);
 	});
@@ -242,7 +242,7 @@ describe('generate is repeated only when it provably did not take effect', () =>
 	it('Wait and Download never sends a generate request, whatever fails', async () => {
 		emu().inject('infobytaskid', { kind: 'reset' });
 		const result = await run(emu(), waitAndDownload('nope_0000'));
-		expect(result.error?.message).toBe('Could not get image task nope_0000: TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task nope_0000: TensorsLab refused the request: Task not found (code 9999)');
 		expect(emu().apiRequests('generate')).toHaveLength(0);
 		expect(emu().apiRequests('infobytaskid')).toHaveLength(2);
 	});

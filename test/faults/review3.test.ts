@@ -66,7 +66,7 @@ describe('1. Delete Task After Download never deletes a task whose results were 
 		['Task → Wait and Download', waitAndDownload('abcd_1', { downloadImages: false, deleteAfterDownload: true }), 'Download Images'],
 	])('1. %s: download off with delete on is refused before any request, naming both options', async (_name, parameters, download) => {
 		const result = await run(emu(), parameters);
-		expect(result.error?.message).toMatch(new RegExp(`^"Delete Task After Download" needs "${download}" on: .* \\[item 0, parameter "options.deleteAfterDownload"\\]$`));
+		expect(result.error?.message).toMatch(new RegExp(`^'Delete Task After Download' needs '${download}' on: .* \\[item 0, parameter "options.deleteAfterDownload"\\]$`));
 		expect(result.items).toHaveLength(0);
 		expect(emu().log).toHaveLength(0);
 	});
@@ -252,7 +252,7 @@ describe('5. a failed last-frame download keeps the paid video', () => {
 			const [item] = result.items;
 			expect(item.binary?.data?.mimeType).toBe('video/mp4');
 			expect(item.binary?.lastFrame).toBeUndefined();
-			expect(item.json.lastFrameError).toBe('Downloading the last frame image failed (HTTP 404)');
+			expect(item.json.lastFrameError).toBe('Could not download the last frame image (HTTP 404)');
 			expect(item.json.error).toBeUndefined();
 			// Deleting would make the last frame unreachable for good.
 			expect(item.json).toMatchObject({ deletedFromTensorsLab: false });
@@ -267,7 +267,7 @@ describe('6. every status-request error names its task and its item', () => {
 	it('6. Wait and Download on 3 items, item 2\'s task unknown: the error names item 2 and its task ID', async () => {
 		const ids = [await submittedTaskId(), await submittedTaskId(), 'nope_2222'];
 		const result = await run(emu(), waitAndDownload('={{ $json.id }}'), { inputItems: ids.map((id) => ({ json: { id } })) });
-		expect(result.error?.message).toBe('Could not get image task nope_2222: TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task nope_2222: TensorsLab refused the request: Task not found (code 9999)');
 		expect(itemOf(result.error)).toBe(2);
 	});
 
@@ -283,7 +283,7 @@ describe('7. a wrong Task Type gives a true and helpful answer', () => {
 	it('7. Delete with Task Type Image on a video task fails, deletes nothing and says to check Task Type', async () => {
 		const videoTask = await submittedTaskId({ resource: 'video', operation: 'generate', model: 'seedancev1profast', prompt: 'p' } as INodeParameters);
 		const result = await run(emu(), { resource: 'task', operation: 'delete', taskType: 'image', taskIds: videoTask });
-		expect(result.error?.message).toBe(`Could not get image task ${videoTask}: TensorsLab error: Task not found (Code: 9999)`);
+		expect(result.error?.message).toBe(`Could not get image task ${videoTask}: TensorsLab refused the request: Task not found (code 9999)`);
 		expect(descriptionOf(result.error)).toMatch(/Task Type/);
 		expect(result.items).toHaveLength(0);
 		expect(emu().apiRequests('deleteimagestask')).toHaveLength(0);
@@ -388,7 +388,7 @@ describe('more of the same kind: errors that serve many items', () => {
 		await sleep(200);
 		emu().inject('image', { kind: 'http', status: 403 }, 1);
 		const result = await run(emu(), waitAndDownload('={{ $json.id }}', { maxConcurrency: 1 }), { inputItems: ids.map((id) => ({ json: { id } })) });
-		expect(result.error?.message).toBe('Downloading the result image failed (HTTP 403)');
+		expect(result.error?.message).toBe('Could not download the result image (HTTP 403)');
 		expect(itemOf(result.error)).toBe(0);
 		expect(descriptionOf(result.error)).toContain(`Task ID: ${ids[0]}.`);
 	});

@@ -103,7 +103,7 @@ describe('the API key never appears in outputs, errors or logs', () => {
 		emu().inject('generate', { kind: 'http', status: 200, body: `oops ${SECRET_KEY}` });
 		const result = await run(emu(), generateAndWait({}, { maxConcurrency: 1 }), { continueOnFail: true, inputItems: [{ json: {} }, { json: {} }, { json: {} }] });
 		expect(result.items.map((item) => item.json.error ?? item.json.status)).toEqual([
-			'TensorsLab had a server error (HTTP 500)',
+			'TensorsLab could not process the request (HTTP 500)',
 			'TensorsLab sent an answer that is not valid JSON',
 			'completed',
 		]);

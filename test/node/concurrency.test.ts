@@ -148,7 +148,7 @@ describe('many items at once', () => {
 				continue;
 			}
 			const expected = {
-				failTask: new RegExp(`task ${task.taskid} failed: NSFW content detected`),
+				failTask: new RegExp(`could not complete task ${task.taskid}: NSFW content detected`),
 				emptyUrls: new RegExp(`Task ${task.taskid} completed but TensorsLab returned no image URLs`),
 				imageNotFound: /404|not found/i,
 			}[task.fault!.kind as 'failTask' | 'emptyUrls' | 'imageNotFound'];
@@ -174,7 +174,7 @@ describe('many items at once', () => {
 		const result = await run(emu(), generateAndWait({ options: { maxConcurrency: 5 } }), { inputItems: itemsOf(prompts(20)) });
 
 		const failed = [...emu().tasks.values()].find((task) => task.failed)!;
-		expect(result.error?.message).toBe(`TensorsLab task ${failed.taskid} failed: bad luck`);
+		expect(result.error?.message).toBe(`TensorsLab could not complete task ${failed.taskid}: bad luck`);
 		const description = (result.error as { description?: string }).description ?? '';
 		const others = [...emu().tasks.keys()].filter((id) => id !== failed.taskid);
 		expect(others.length).toBeGreaterThanOrEqual(4);

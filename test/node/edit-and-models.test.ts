@@ -135,7 +135,7 @@ describe('Other (by ID)', () => {
 
 	it('leaves the model rules to TensorsLab: a resolution the model refuses comes back as its error, after one request', async () => {
 		const result = await run(emu(), generateAndWait({ model: 'custom', modelId: 'seedreamv6', prompt: 'p', resolution: '5:4' }));
-		expect(result.error?.message).toMatch(/^TensorsLab error: Parameter "resolution" must be one of .* \(Code: 9999\)$/);
+		expect(result.error?.message).toMatch(/^TensorsLab refused the request: Parameter "resolution" must be one of .* \(code 9999\)$/);
 		expect(emu().apiRequests('generate')).toHaveLength(1);
 		expect(emu().tasks.size).toBe(0);
 	});

@@ -153,7 +153,7 @@ describe('validation before any request', () => {
 		[{ prompt: '  ' }, /Prompt is empty \[item 1, parameter "prompt"\]/],
 		[{ batchSize: 16 }, /Batch size must be between 1 and 15, got 16 \[item 1, parameter "batchSize"\]/],
 		[{ resolution: 'custom', width: 1500, height: 1500 }, /2,250,000 pixels.*\[item 1, parameter "width"\]/],
-		[{ binaryPropertyNames: 'missing' }, /no binary property "missing" \[item 1, parameter "binaryPropertyNames"\]/],
+		[{ binaryPropertyNames: 'missing' }, /no binary field "missing" \[item 1, parameter "binaryPropertyNames"\]/],
 		[{ binaryPropertyNames: 'doc' }, /"doc" is not an image.*\[item 1, parameter "binaryPropertyNames"\]/],
 		[{ imageUrl: 'file:///etc/passwd' }, /http:\/\/ or https:\/\/.*\[item 1, parameter "imageUrl"\]/],
 	])('refuses %j on the second item and sends nothing', async (bad, message) => {
@@ -191,7 +191,7 @@ describe('task outcomes', () => {
 	it('turns a failed task into an error carrying error_message', async () => {
 		emu().inject('generate', { kind: 'failTask', message: 'NSFW content detected' });
 		const result = await run(emu(), generateAndWait({ model: 'seedreamv45', prompt: 'p' }));
-		expect(result.error?.message).toMatch(/task \w+_\w+ failed: NSFW content detected/);
+		expect(result.error?.message).toMatch(/could not complete task \w+_\w+: NSFW content detected/);
 	});
 
 	it('failed task under Continue On Fail: error item, other items kept', async () => {

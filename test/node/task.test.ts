@@ -65,7 +65,7 @@ describe('Task → Get', () => {
 
 	it('turns an unknown task into the API message', async () => {
 		const result = await run(emu(), { resource: 'task', operation: 'get', taskId: 'nope_0000' });
-		expect(result.error?.message).toBe('Could not get image task nope_0000: TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task nope_0000: TensorsLab refused the request: Task not found (code 9999)');
 		expect(String((result.error as { description?: unknown }).description)).toContain('Task Type Image');
 	});
 });

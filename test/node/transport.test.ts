@@ -24,7 +24,7 @@ describe('transport', () => {
 
 	it('turns code 9999 into an error carrying the API message', async () => {
 		const result = await run(emu(), getTask);
-		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'TensorsLab error: Task not found (Code: 9999)');
+		expect(result.error?.message).toBe('Could not get image task abcd_1: ' + 'TensorsLab refused the request: Task not found (code 9999)');
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 	});
 

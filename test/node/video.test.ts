@@ -114,7 +114,7 @@ describe('Video → Generate and Wait', () => {
 	it('fails a failed task with TensorsLab\'s message', async () => {
 		emu().inject('generate', { kind: 'failTask', message: 'content policy' });
 		const result = await run(emu(), video());
-		expect(result.error?.message).toMatch(/^TensorsLab task \w+ failed: content policy$/);
+		expect(result.error?.message).toMatch(/^TensorsLab could not complete task \w+: content policy$/);
 	});
 
 	it('deletes the task after download when asked, on the video endpoint', async () => {

@@ -26,8 +26,8 @@ export async function readSourceImages(ctx: IExecuteFunctions, itemIndex: number
 			const available = Object.keys(item.binary ?? {});
 			throw new ParameterError(
 				'binaryPropertyNames',
-				`The input item has no binary property "${property}"`,
-				available.length ? `Binary properties on this item: ${available.join(', ')}` : 'This item has no binary data; read a file first, for example with "Read/Write Files from Disk".',
+				`The input item has no binary field "${property}"`,
+				available.length ? `Binary fields on this item: ${available.join(', ')}` : 'This item has no binary data; read a file first, for example with "Read/Write Files from Disk".',
 			);
 		}
 		images.push({

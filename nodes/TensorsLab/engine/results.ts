@@ -40,7 +40,7 @@ function resultJson(info: TaskInfo, task: WaitedTask, index: number, url: string
 export function unfinishedResults(ctx: IExecuteFunctions, task: WaitedTask, taskId: string, outcome: WaitOutcome): INodeExecutionData[] | undefined {
 	const { itemIndex, settings, kind } = task;
 	if (outcome.kind === 'failed') {
-		throw new NodeOperationError(ctx.getNode(), `TensorsLab task ${taskId} failed: ${outcome.info.errorMessage ?? 'no reason given'}`, {
+		throw new NodeOperationError(ctx.getNode(), `TensorsLab could not complete task ${taskId}: ${outcome.info.errorMessage ?? 'no reason given'}`, {
 			itemIndex,
 			description: `The task reported ${kind.statusField} ${outcome.info.statusCode}.`,
 		});

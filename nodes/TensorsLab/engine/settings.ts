@@ -75,7 +75,7 @@ export function readWaitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemInd
 	const options = readOptions(ctx, itemIndex);
 	const binaryPropertyName = String(options.binaryPropertyName ?? OPTION_DEFAULTS.binaryPropertyName).trim();
 	if (binaryPropertyName === '' || /[\s,]/.test(binaryPropertyName)) {
-		throw new ParameterError('options.binaryPropertyName', `"${binaryPropertyName}" is not a usable binary property name`);
+		throw new ParameterError('options.binaryPropertyName', `"${binaryPropertyName}" is not a usable binary field name`);
 	}
 	const pollIntervalMs = secondsOption(options, 'pollInterval', OPTION_DEFAULTS.pollIntervalSeconds, 0);
 	const outputMode = kind.noun.outputModes && options.outputMode === 'singleItem' ? 'singleItem' : 'itemPerImage';
@@ -87,8 +87,8 @@ export function readWaitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemInd
 	if (deleteAfterDownload && !downloadResults) {
 		throw new ParameterError(
 			'options.deleteAfterDownload',
-			`"Delete Task After Download" needs "Download ${kind.noun.titles}" on: deleting the task would make the ${kind.noun.one} URLs dead before anything is downloaded`,
-			`Turn "Download ${kind.noun.titles}" on, or turn "Delete Task After Download" off and delete the task later with Task → Delete.`,
+			`'Delete Task After Download' needs 'Download ${kind.noun.titles}' on: deleting the task would make the ${kind.noun.one} URLs dead before anything is downloaded`,
+			`Turn 'Download ${kind.noun.titles}' on, or turn 'Delete Task After Download' off and delete the task later with Task → Delete.`,
 		);
 	}
 	return {

@@ -213,7 +213,7 @@ function failedStatus(response: FullResponse, label: string): Failure {
 	const transient = status === 429 || status >= 500;
 	return {
 		details: {
-			message: `Downloading the ${label} failed (HTTP ${status})`,
+			message: `Could not download the ${label} (HTTP ${status})`,
 			description:
 				status === 404 || status === 403
 					? 'TensorsLab keeps result files for a limited time (about 24 hours); the URL may have expired.'

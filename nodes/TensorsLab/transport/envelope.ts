@@ -84,7 +84,7 @@ export function classifyResponse(response: FullResponse, apiKey: string): Failur
 	}
 	if (status >= 500) {
 		return {
-			details: { message: `TensorsLab had a server error (HTTP ${status})`, description: apiMessage, httpCode: String(status) },
+			details: { message: `TensorsLab could not process the request (HTTP ${status})`, description: apiMessage, httpCode: String(status) },
 			notProcessed: false,
 			transient: true,
 			retryAfterMs,
@@ -127,7 +127,7 @@ export function classifyResponse(response: FullResponse, apiKey: string): Failur
 		};
 	}
 	return {
-		details: { message: `TensorsLab error: ${apiMessage ?? 'unknown error'} (Code: ${envelope.code})`, apiCode: envelope.code },
+		details: { message: `TensorsLab refused the request: ${apiMessage ?? 'no reason given'} (code ${envelope.code})`, apiCode: envelope.code },
 		notProcessed: true,
 		transient: false,
 	};

@@ -108,7 +108,7 @@ export function classifyThrown(error: unknown, signal: AbortSignal | undefined, 
 	}
 	return {
 		details: {
-			message: `The connection to ${peer} failed (${codes[0] ?? 'network error'})`,
+			message: `The connection to ${peer} was interrupted (${codes[0] ?? 'network error'})`,
 			description: 'The connection was interrupted before an answer arrived.',
 		},
 		notProcessed: false,

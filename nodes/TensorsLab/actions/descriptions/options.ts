@@ -51,7 +51,7 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 				name: 'deleteAfterDownload',
 				type: 'boolean',
 				default: false,
-				description: `Whether to delete the task at TensorsLab once its ${many} are downloaded. Needs "Download ${titles}" on: the node never deletes a task whose results it did not download. If a download fails, the task is kept.`,
+				description: `Whether to delete the task at TensorsLab once its ${many} are downloaded. Needs 'Download ${titles}' on: the node never deletes a task whose results it did not download. If a download fails, the task is kept.`,
 			},
 			{
 				displayName: `Download ${titles}`,
