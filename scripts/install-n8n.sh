@@ -135,8 +135,8 @@ avail_kb() { df -Pk "$N8N_RUNTIME_ROOT" 2>/dev/null | awk 'NR==2 {print $4}'; }
 gb() { printf '%d.%d' $(($1 / 1024)) $(($1 % 1024 * 10 / 1024)); } # MB -> "2.9"
 
 # --- measured figures, printed before a first install --------------------------------------------
-# Measured on 2026-12-02 on a new 2-core machine (AMD EPYC, npm cache empty): see the README's
-# "Two commands" section. Update them with the pinned versions.
+# Measured on 2026-12-02 on a new 2-core machine (AMD EPYC, npm cache empty): see CONTRIBUTING.md,
+# "What the two commands install, and how long they take". Update them with the pinned versions.
 FIRST_RUN_MIN=6
 print_first_run_plan() {
 	log "First run on this machine: n8n $N8N_VERSION is not installed yet. It is installed once, into"

@@ -37,7 +37,7 @@ fi
 
 if [ "${TENSORSLAB_SKIP_QUEUE:-}" != "1" ]; then
 	# n8n's queue mode (test/queue: Redis, PostgreSQL, main + two workers). It fits CI's 90 minutes
-	# from a new machine (measured: README "Running at scale"), so it is part of every test run.
+	# from a new machine (measured: docs/queue-mode.md), so it is part of every test run.
 	# It installs redis-server/PostgreSQL when missing (as root or with sudo) and leaves nothing
 	# running, pass or fail.
 	TENSORSLAB_QUEUE_JSON_OUT="$results/queue.json" bash "$SCRIPT_DIR/test-queue.sh" || status=1

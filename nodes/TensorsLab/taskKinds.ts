@@ -169,6 +169,14 @@ export function isTaskKindId(value: unknown): value is TaskKindId {
 }
 
 /** Defaults of the options that do not depend on the kind of task. */
+/** Display names of the number options, for the panel and for the messages that name them. */
+export const OPTION_LABELS = {
+	maxConcurrency: 'Max Concurrency',
+	requestTimeout: 'Request Timeout (Seconds)',
+	timeout: 'Timeout (Seconds)',
+	pollInterval: 'Poll Interval (Seconds)',
+} as const;
+
 export const OPTION_DEFAULTS = {
 	/**
 	 * Ten tasks in flight lets 50 prompts finish in five waves of one task's duration, while staying

@@ -111,8 +111,8 @@ describe('generation parameters', () => {
 	});
 
 	it.each([
-		['a negative poll interval', { pollInterval: -1 }, /^must be a number of at least 0, got -1 \[item 0, parameter "options\.pollInterval"\]$/],
-		['a max concurrency of 0', { maxConcurrency: 0 }, /^must be a number of at least 1, got 0 \[item 0, parameter "options\.maxConcurrency"\]$/],
+		['a negative poll interval', { pollInterval: -1 }, /^'Poll Interval \(Seconds\)' must be a number of at least 0, got -1 \[item 0, parameter "options\.pollInterval"\]$/],
+		['a max concurrency of 0', { maxConcurrency: 0 }, /^'Max Concurrency' must be a number of at least 1, got 0 \[item 0, parameter "options\.maxConcurrency"\]$/],
 		['a request timeout of 0', { requestTimeout: 0 }, /got 0 \[item 0, parameter "options\.requestTimeout"\]$/],
 		['a binary property name with a space', { binaryPropertyName: 'my image' }, /is not a usable binary field name \[item 0, parameter "options\.binaryPropertyName"\]$/],
 	])('refuses %s in the options and sends nothing', async (_name, options, message) => {

@@ -310,14 +310,14 @@ describe('7. a wrong Task Type gives a true and helpful answer', () => {
 
 describe('8. time options have documented maximums, checked before any request', () => {
 	it.each([
-		['requestTimeout', 99999999, 3_600],
-		['timeout', 99999999, 86_400],
-		['pollInterval', 3601, 3_600],
-	])('8. %s = %s is refused before any request, naming the item and the option', async (option, value, max) => {
+		['requestTimeout', 99999999, 3_600, 'Request Timeout (Seconds)'],
+		['timeout', 99999999, 86_400, 'Timeout (Seconds)'],
+		['pollInterval', 3601, 3_600, 'Poll Interval (Seconds)'],
+	])('8. %s = %s is refused before any request, naming the item and the option', async (option, value, max, label) => {
 		const result = await run(emu(), generateAndWait({ prompt: '={{ $json.p }}' }, { [option]: `={{ $json.p === "b" ? ${value} : 1 }}` }), {
 			inputItems: [{ json: { p: 'a' } }, { json: { p: 'b' } }],
 		});
-		expect(result.error?.message).toBe(`must be at most ${max.toLocaleString('en-US')} seconds, got ${value} [item 1, parameter "options.${option}"]`);
+		expect(result.error?.message).toBe(`'${label}' must be at most ${max.toLocaleString('en-US')} seconds, got ${value} [item 1, parameter "options.${option}"]`);
 		expect(emu().log).toHaveLength(0);
 	});
 });

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ParameterError } from '../helpers/parameterError';
-import { OPTION_DEFAULTS, type TaskKind } from '../taskKinds';
+import { OPTION_DEFAULTS, OPTION_LABELS, type TaskKind } from '../taskKinds';
 
 export interface SubmitSettings {
 	requestTimeoutMs: number;
@@ -30,21 +30,21 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 }
 
-/** A number option of at least `min` (and at most `max`), its default when unset. */
-function numberOption(options: IDataObject, name: string, fallback: number, min: number, max = Infinity): number {
+/** A number option of at least `min` (and at most `max` seconds), its default when unset; `label` names it in messages. */
+function numberOption(options: IDataObject, name: string, label: string, fallback: number, min: number, max = Infinity): number {
 	const value = options[name] ?? fallback;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-		throw new ParameterError(`options.${name}`, `must be a number of at least ${min}, got ${JSON.stringify(value)}`);
+		throw new ParameterError(`options.${name}`, `'${label}' must be a number of at least ${min}, got ${JSON.stringify(value)}`);
 	}
 	if (value > max) {
-		throw new ParameterError(`options.${name}`, `must be at most ${max.toLocaleString('en-US')} seconds, got ${value}`);
+		throw new ParameterError(`options.${name}`, `'${label}' must be at most ${max.toLocaleString('en-US')} seconds, got ${value}`);
 	}
 	return value;
 }
 
 /** A time option in seconds, bounded by OPTION_DEFAULTS.maxSeconds, returned in milliseconds. */
 function secondsOption(options: IDataObject, name: keyof typeof OPTION_DEFAULTS.maxSeconds, fallback: number, min: number): number {
-	return numberOption(options, name, fallback, min, OPTION_DEFAULTS.maxSeconds[name]) * 1000;
+	return numberOption(options, name, OPTION_LABELS[name], fallback, min, OPTION_DEFAULTS.maxSeconds[name]) * 1000;
 }
 
 export function readSubmitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemIndex: number): SubmitSettings {
@@ -100,13 +100,13 @@ export function readWaitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemInd
 		deleteAfterDownload,
 		onTimeout: options.onTimeout === 'returnPending' ? 'returnPending' : 'error',
 		requestTimeoutMs: secondsOption(options, 'requestTimeout', kind.defaults.requestTimeoutSeconds, 0.001),
-		maxBytes: Math.floor(numberOption(options, kind.optionNames.maxSizeMb, kind.defaults.maxSizeMb, 0.001) * 1024 * 1024),
+		maxBytes: Math.floor(numberOption(options, kind.optionNames.maxSizeMb, `Max ${kind.noun.title} Size (MB)`, kind.defaults.maxSizeMb, 0.001) * 1024 * 1024),
 	};
 }
 
 /** Read once, from the first item: one pool runs all items. */
 export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
 	if (ctx.getInputData().length === 0) return { maxConcurrency: OPTION_DEFAULTS.maxConcurrency };
-	const value = numberOption(readOptions(ctx, 0), 'maxConcurrency', OPTION_DEFAULTS.maxConcurrency, 1);
+	const value = numberOption(readOptions(ctx, 0), 'maxConcurrency', OPTION_LABELS.maxConcurrency, OPTION_DEFAULTS.maxConcurrency, 1);
 	return { maxConcurrency: Math.floor(value) };
 }

@@ -5,7 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { OPTION_DEFAULTS, type TaskKind } from '../../taskKinds';
+import { OPTION_DEFAULTS, OPTION_LABELS, type TaskKind } from '../../taskKinds';
 
 // Named constants, so that n8n's lint rules see each default as a value.
 const { maxConcurrency: DEFAULT_MAX_CONCURRENCY, pollIntervalSeconds: DEFAULT_POLL_INTERVAL, binaryPropertyName: DEFAULT_BINARY_PROPERTY } =
@@ -14,7 +14,7 @@ const MAX_SECONDS = OPTION_DEFAULTS.maxSeconds;
 
 function maxConcurrency(): INodeProperties {
 	return {
-		displayName: 'Max Concurrency',
+		displayName: OPTION_LABELS.maxConcurrency,
 		name: 'maxConcurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: OPTION_DEFAULTS.maxConcurrencyLimit, numberPrecision: 0 },
@@ -26,7 +26,7 @@ function maxConcurrency(): INodeProperties {
 function requestTimeout(kind: TaskKind): INodeProperties {
 	const { requestTimeoutSeconds } = kind.defaults;
 	return {
-		displayName: 'Request Timeout (Seconds)',
+		displayName: OPTION_LABELS.requestTimeout,
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_SECONDS.requestTimeout },
@@ -94,7 +94,7 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 					]
 				: []),
 			{
-				displayName: 'Poll Interval (Seconds)',
+				displayName: OPTION_LABELS.pollInterval,
 				name: 'pollInterval',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: MAX_SECONDS.pollInterval },
@@ -113,7 +113,7 @@ export function waitOptions(kind: TaskKind): INodeProperties {
 			},
 			requestTimeout(kind),
 			{
-				displayName: 'Timeout (Seconds)',
+				displayName: OPTION_LABELS.timeout,
 				name: 'timeout',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_SECONDS.timeout },
