@@ -3,7 +3,7 @@
  * rewritten by it. Video takes one or two URLs (first frame, last frame) as one comma-joined field.
  */
 import { ParameterError } from '../../nodes/TensorsLab/helpers/parameterError';
-import { validateImageUrl } from '../../nodes/TensorsLab/helpers/validation';
+import { validateImageUrl } from '../../nodes/TensorsLab/helpers/imageUrl';
 import { buildVideoRequest, validateVideoImageUrls } from '../../nodes/TensorsLab/helpers/videoValidation';
 
 /** A signed cloud-storage link: %20, %2F, &, + and ? must all survive byte for byte. */

@@ -14,7 +14,8 @@ import {
 } from '../videoModels';
 import type { SubmitRequest } from './multipart';
 import { ParameterError } from './parameterError';
-import { API_DEFAULT_RESOLUTION, validateImageUrl, validateSourceImage, type SourceImageInput } from './validation';
+import { validateImageUrl } from './imageUrl';
+import { API_DEFAULT_RESOLUTION, validateSourceImage, type SourceImageInput } from './validation';
 import { isBlank, toBoolean, toInteger, toText } from './values';
 
 interface VideoParameters {
