@@ -9,15 +9,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { sniffImageType } from './helpers/imageType';
 import { LONG_TASK_SCHEDULE, type PollSchedule } from './helpers/pollSchedule';
-import type { TaskDetailName, TaskInfo } from './helpers/status';
 import { sniffVideoType } from './helpers/videoType';
+import type { TaskDetailName, TaskInfo, TaskStatusName } from './taskInfo';
 import type { DownloadKind } from './transport/download';
 
 export type TaskKindId = 'image' | 'video';
 
 export const TASK_KIND_IDS: readonly TaskKindId[] = ['image', 'video'];
-
-export type TaskStatusName = 'queued' | 'processing' | 'uploading' | 'completed' | 'failed' | 'unknown';
 
 /** What the node sent for a task it submitted itself (null for a task ID given by the user). */
 export interface SentTask {

@@ -2,7 +2,8 @@ import { MAX_POLL_MS, MIN_POLL_MS, nextPollDelay } from '../../nodes/TensorsLab/
 import { TaskPoller } from '../../nodes/TensorsLab/helpers/taskPoller';
 import type { TaskInfo } from '../../nodes/TensorsLab/helpers/status';
 import { parseTaskInfo as parseTaskInfoOfKind } from '../../nodes/TensorsLab/helpers/status';
-import { TASK_KINDS, type TaskStatusName } from '../../nodes/TensorsLab/taskKinds';
+import { TASK_KINDS } from '../../nodes/TensorsLab/taskKinds';
+import type { TaskStatusName } from '../../nodes/TensorsLab/taskInfo';
 
 const parseTaskInfo = (data: Parameters<typeof parseTaskInfoOfKind>[1], taskId: string) => parseTaskInfoOfKind(TASK_KINDS.image, data, taskId);
 import { runPool } from '../../nodes/TensorsLab/helpers/pool';

@@ -1,33 +1,10 @@
 /** A task's status answer, read through its kind's row of the task-kind table. Pure. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TaskKind, TaskStatusName } from '../taskKinds';
+import type { TaskKind } from '../taskKinds';
+import type { TaskDetailName, TaskDetails, TaskInfo } from '../taskInfo';
 
-/** Fields of a status answer that only some kinds of task have (the row's `details`). */
-export interface TaskDetails {
-	width?: number;
-	height?: number;
-	lastFrameUrl?: string;
-	duration?: number;
-	resolution?: string;
-	ratio?: string;
-	fps?: number;
-}
-
-export type TaskDetailName = keyof TaskDetails;
-
-export interface TaskInfo extends TaskDetails {
-	/** Always the ID the node asked about: the answer's own `taskid` is not trusted. */
-	taskId: string;
-	statusCode: number | null;
-	status: TaskStatusName;
-	urls: string[];
-	seed?: number;
-	prompt?: string;
-	category?: string;
-	startTime?: string;
-	errorMessage?: string;
-}
+export type { TaskInfo } from '../taskInfo';
 
 function optionalNumber(value: unknown): number | undefined {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
