@@ -126,6 +126,9 @@ async function main(): Promise<void> {
 	mkdirSync(rssDir);
 	const hook = path.join(stage, 'rss-hook.js');
 	writeFileSync(hook, RSS_HOOK);
+	// Ctrl-C or a kill: the input files and n8n's copies (gigabytes) go too.
+	const removeTemp = () => [inputs, userFolder, stage].forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (removeTemp(), process.exit(130)));
 	const emu = await startEmulator({ queuedMs: 50, processingMs: 200 });
 	// Every quick edit request the emulator answered: its file parts' sizes and hashes. The bytes
 	// are dropped from the emulator's log at once (300 × 8 MiB would otherwise stay in this process).
@@ -193,9 +196,7 @@ async function main(): Promise<void> {
 		}
 	} finally {
 		await emu.close();
-		rmSync(inputs, { recursive: true, force: true });
-		rmSync(userFolder, { recursive: true, force: true });
-		rmSync(stage, { recursive: true, force: true });
+		removeTemp();
 	}
 
 	const measured = runs.filter((r) => r.label !== 'warm-up');
