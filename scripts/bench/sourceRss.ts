@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 		const ok = measured.filter((r) => r.items === n && r.bytes === size && !r.error);
 		return ok.length ? median(ok.map((r) => r.peakRssKb)) : NaN;
 	};
-	const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown CPU';
+	const cpu = cpus()[0]?.model.trim() || 'unknown CPU';
 	const lines = [
 		`### Image → Edit of many ${(bytes / MiB).toFixed(0)} MiB source images, ${label} (\`npm run bench:sources -- ${process.argv.slice(2).join(' ')}\`)`,
 		'',

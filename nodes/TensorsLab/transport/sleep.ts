@@ -66,12 +66,20 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, onDeadline: 
 		throw new CancelledError();
 	}
 	const deadline = startDeadline(ms);
-	const onAbort = () => deadline.clear();
+	// One listener on the caller's signal, removed when the work settles: a listener left on an
+	// AbortSignal.any() signal keeps that signal, and all its listeners reach (the request and its
+	// body, source images included), alive until one of its sources aborts, i.e. until the node
+	// returns. That made memory grow with the number of items (BENCHMARK.md, source images).
+	let cancel: (() => void) | undefined;
+	const onAbort = () => {
+		deadline.clear();
+		cancel?.();
+	};
 	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
 		return await new Promise<T>((resolve, reject) => {
 			deadline.signal.addEventListener('abort', () => reject(onDeadline()), { once: true });
-			signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+			cancel = () => reject(new CancelledError());
 			work.then(resolve, reject);
 		});
 	} finally {
