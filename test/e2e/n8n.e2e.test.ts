@@ -312,7 +312,7 @@ describe.each(LINES)('n8n line %s', (line) => {
 		expect(res.ok).toBe(false);
 		expect(res.code).not.toBe(0);
 		expect(res.execution?.status).toBe('error');
-		expect(res.error?.message).toMatch(/failed/i);
+		expect(res.error?.message).toMatch(/could not complete task/);
 		expect(res.error?.message).toContain('e2e: the model refused this prompt');
 		expect(res.execution?.data.resultData.lastNodeExecuted).toBe('Generate Images');
 		expect(outputFiles()).toHaveLength(0);
