@@ -12,13 +12,11 @@ import { checkGenerate, checkJsonObject } from './rules';
 import type { EmulatorSettings } from './settings';
 import { EmulatedTask, formatStartTime, newTaskId } from './tasks';
 import type { GenerateEndpoint, RecordedRequest } from './types';
-import type { EmulatedVideoTask } from './video';
 
 /** The part of the emulator's state these requests read and change. */
 export interface ApiState {
 	readonly settings: EmulatorSettings;
 	readonly tasks: Map<string, EmulatedTask>;
-	readonly videoTasks: Map<string, EmulatedVideoTask>;
 	readonly faultQueue: FaultQueue;
 	readonly imageOrigin: string;
 	/** Remaining credits of apiKey (null = unlimited). */

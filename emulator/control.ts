@@ -10,7 +10,8 @@ import type { FaultTarget } from './faults';
 import { validateFault } from './faults';
 import { jsonReply } from './replies';
 import type { EmulatorOptions } from './settings';
-import type { Emulator, RecordedRequest } from './types';
+import type { Emulator } from './handle';
+import type { RecordedRequest } from './types';
 
 export async function onControl(emu: Emulator, req: http.IncomingMessage, res: http.ServerResponse, path: string, body: Buffer): Promise<void> {
 	const reply = (status: number, obj: unknown) => {

@@ -5,27 +5,12 @@
  * faults in api.ts (generate, status) and tasks.ts (the completed task's url[] and images).
  */
 import { isGenerate, isVideoGenerate } from './types';
+import type { Fault, FaultKind } from './faultKinds';
 import type { EndpointName, RecordedRequest } from './types';
 
+export type { Fault, FaultKind } from './faultKinds';
+
 export type FaultTarget = EndpointName | 'generate' | '*';
-
-export type Fault =
-	| { kind: 'http'; status: number; retryAfter?: string; body?: string }
-	| { kind: 'reset' }
-	| { kind: 'hang' }
-	| { kind: 'slow'; delayMs: number; trickle?: boolean }
-	| { kind: 'malformedJson' }
-	| { kind: 'redirect'; location: string; status?: number }
-	| { kind: 'failTask'; message?: string }
-	| { kind: 'unknownStatus'; value: number; forMs?: number }
-	/** The status answer leaves out one field of its `data` (a field TensorsLab might drop). */
-	| { kind: 'omitField'; field: string }
-	| { kind: 'emptyUrls' }
-	| { kind: 'imageNotFound' }
-	| { kind: 'badScheme'; scheme?: string }
-	| { kind: 'outOfCredits' };
-
-export type FaultKind = Fault['kind'];
 
 export interface QueuedFault {
 	target: FaultTarget;

@@ -24,7 +24,7 @@ import { expectedImageBytes as pngExpectedBytes } from './png';
 import type { ImageSpec } from './png';
 import { TensorsLabEmulator } from './server';
 import type { EmulatorOptions } from './settings';
-import type { Emulator } from './types';
+import type { Emulator } from './handle';
 
 export { crc32, encodePng, imageColour, parsePng, PNG_SIGNATURE } from './png';
 export type { ImageSpec, ParsedPng } from './png';
@@ -32,7 +32,8 @@ export type { ImageSpec, ParsedPng } from './png';
 export { DEFAULT_API_KEY, DEFAULT_NO_CREDITS_KEY } from './settings';
 export type { EmulatorOptions, EmulatorSettings } from './settings';
 export { GENERATE_ENDPOINTS } from './types';
-export type { Emulator, EndpointName, GenerateEndpoint, RecordedFile, RecordedRequest } from './types';
+export type { Emulator } from './handle';
+export type { EndpointName, GenerateEndpoint, RecordedFile, RecordedRequest } from './types';
 export { validateFault } from './faults';
 export type { Fault, FaultKind, FaultTarget, QueuedFault } from './faults';
 export { EmulatedTask, peakTasksInFlight } from './tasks';

@@ -25,7 +25,8 @@ import { patchSettings, resolveSettings } from './settings';
 import type { EmulatorOptions, EmulatorSettings } from './settings';
 import type { EmulatedTask } from './tasks';
 import { isGenerate, isVideoGenerate } from './types';
-import type { Emulator, EndpointName, RecordedRequest } from './types';
+import type { Emulator } from './handle';
+import type { EndpointName, RecordedRequest } from './types';
 import { handleVideoDelete, handleVideoGenerate, handleVideoStatus } from './video';
 import type { EmulatedVideoTask } from './video';
 

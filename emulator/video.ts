@@ -17,6 +17,11 @@ import type { TaskFileInfo } from './tasks';
 import { newTaskId } from './tasks';
 import type { RecordedRequest, VideoEndpoint } from './types';
 
+/** What the video handlers use of the server: the image side's state and the video task table. */
+interface VideoApiState extends ApiState {
+	readonly videoTasks: Map<string, EmulatedVideoTask>;
+}
+
 const RATIOS = ['16:9', '4:3', '1:1', '3:4', '9:16', '21:9', 'adaptive'];
 const RULES: Record<VideoEndpoint, { duration: [number, number]; resolutions: string[]; audio: boolean }> = {
 	seedancev2: { duration: [5, 15], resolutions: ['480p', '720p', '1080p', '1440p'], audio: true },
@@ -154,7 +159,7 @@ export class EmulatedVideoTask {
 	}
 }
 
-export function handleVideoGenerate(state: ApiState, model: VideoEndpoint, rec: RecordedRequest, parsed: ParsedBody, key: string): Reply {
+export function handleVideoGenerate(state: VideoApiState, model: VideoEndpoint, rec: RecordedRequest, parsed: ParsedBody, key: string): Reply {
 	const checked = checkVideoGenerate(model, rec.contentType, parsed);
 	if ('refusal' in checked) return invalid(checked.refusal);
 	const settings = state.settings;
@@ -173,7 +178,7 @@ export function handleVideoGenerate(state: ApiState, model: VideoEndpoint, rec: 
 	return envelope(CODE_SUCCESS, 'Task created successfully', { taskid: task.taskid });
 }
 
-export function handleVideoStatus(state: ApiState, rec: RecordedRequest, parsed: ParsedBody): Reply {
+export function handleVideoStatus(state: VideoApiState, rec: RecordedRequest, parsed: ParsedBody): Reply {
 	const checked = checkJsonObject(rec.endpoint, rec.contentType, parsed, ['taskid', 'moreTaskInfo']);
 	if ('refusal' in checked) return invalid(checked.refusal);
 	const { taskid, moreTaskInfo } = checked.obj;
@@ -207,7 +212,7 @@ export function handleVideoStatus(state: ApiState, rec: RecordedRequest, parsed:
 	return envelope(CODE_SUCCESS, 'OK', data);
 }
 
-export function handleVideoDelete(state: ApiState, rec: RecordedRequest, parsed: ParsedBody): Reply {
+export function handleVideoDelete(state: VideoApiState, rec: RecordedRequest, parsed: ParsedBody): Reply {
 	const checked = checkJsonObject(rec.endpoint, rec.contentType, parsed, ['uid', 'taskids']);
 	if ('refusal' in checked) return invalid(checked.refusal);
 	const { uid, taskids } = checked.obj;
