@@ -10,7 +10,7 @@
  * Its other steps need the published package (the provenance check, the fetch of the source
  * commit); publish.yml publishes with provenance.
  *
- * Part of `npm run lint`, after `npm run build` (the tarball leg reads dist/). Prints what it
+ * Part of `npm run lint`, which runs `npm run build` just before it (the tarball leg reads dist/). Prints what it
  * checked (TENSORSLAB_SCAN_VERBOSE=1: every file); exits 1 on any finding.
  */
 import { execFileSync } from 'node:child_process';
