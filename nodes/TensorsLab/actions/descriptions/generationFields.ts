@@ -54,6 +54,18 @@ function byIdFields(): Record<'modelId' | 'batchSize' | 'resolution', INodePrope
 	};
 }
 
+/** Seed, as image and video generation both offer it (the API's range; empty = random). */
+export function seedField(): INodeProperties {
+	return {
+		displayName: 'Seed',
+		name: 'seed',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
+		default: '',
+		description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
+	};
+}
+
 export function generationFields(): INodeProperties[] {
 	const byId = byIdFields();
 	return [
@@ -89,15 +101,7 @@ export function generationFields(): INodeProperties[] {
 		},
 		byId.resolution,
 		...sizeFields(offered, true),
-		{
-			displayName: 'Seed',
-			name: 'seed',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
-			default: '',
-			description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
-			displayOptions: { show: { model: modelsWhere((m) => m.seed !== null) } },
-		},
+		{ ...seedField(), displayOptions: { show: { model: modelsWhere((m) => m.seed !== null) } } },
 		{
 			displayName: 'Prompt Extend',
 			name: 'promptExtend',

@@ -8,6 +8,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { API_DEFAULT_RESOLUTION } from '../../helpers/validation';
 import { MAX_VIDEO_PROMPT_CHARS, VIDEO_MODELS, VIDEO_MODEL_IDS, VIDEO_RATIOS, type VideoModel } from '../../videoModels';
+import { seedField } from './generationFields';
 import { byName, ratioName } from './sizeFields';
 
 const apiDefault = { name: 'API Default', value: API_DEFAULT_RESOLUTION, description: 'Send nothing and let TensorsLab choose' };
@@ -53,14 +54,7 @@ function additionalFields(): INodeProperties {
 				description: "Whether TensorsLab should also return the last frame as an image (output in binary field 'lastFrame'), e.g. to chain videos",
 				...forModels((model) => model.lastFrame),
 			},
-			{
-				displayName: 'Seed',
-				name: 'seed',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 2147483647, numberPrecision: 0 },
-				default: '',
-				description: 'Fixed seed to make results reproducible. Leave empty for a random seed.',
-			},
+			seedField(),
 		],
 	};
 }
