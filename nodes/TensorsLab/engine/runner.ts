@@ -15,7 +15,7 @@ import type { SubmitRequest } from '../helpers/multipart';
 import { ParameterError } from '../helpers/parameterError';
 import type { TaskKind } from '../taskKinds';
 import { fetchTaskInfo, submitTask } from '../transport/api';
-import { isCancellation, type ErrorFlags } from '../transport/apiError';
+import { addToDescription, isCancellation, type ErrorFlags } from '../transport/apiError';
 import { abortableSleep } from '../transport/sleep';
 import { ensureNodeError, errorItem, parameterErrorToNodeError } from './errors';
 import type { ItemRead } from './readItems';
@@ -147,7 +147,7 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 					if (error.outcomeUnknown === true) unknownItems.push(itemIndex);
 					// Many items fail alike (a download, a failed task): the error names its task.
 					if (taskId !== undefined && !error.message.includes(taskId) && !isCancellation(error)) {
-						error.description = `${error.description ? `${error.description} ` : ''}Task ID: ${taskId}.`;
+						addToDescription(error, `Task ID: ${taskId}.`);
 					}
 					if (ctx.continueOnFail() && !cancelSignal?.aborted) {
 						results[index] = [errorItem(error, itemIndex, taskId ? { taskId } : {})];
@@ -172,7 +172,7 @@ export async function runTasks(ctx: IExecuteFunctions, kind: TaskKind, reads: Ar
 			// The error's own item says so itself (its outcomeUnknown flag and hint).
 			const otherUnknown = unknownItems.filter((item) => item !== itemIndex);
 			const note = runNote(others, otherUnknown);
-			if (note) error.description = `${error.description ? `${error.description} ` : ''}${note}`;
+			if (note) addToDescription(error, note);
 			// For a workflow's error handling: every item whose generate outcome is unknown.
 			if (unknownItems.length > 0) Object.assign(error, { outcomeUnknownItems: [...unknownItems].sort((a, b) => a - b) });
 		}

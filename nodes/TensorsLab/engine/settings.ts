@@ -30,21 +30,24 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 }
 
-/** A number option of at least `min` (and at most `max` seconds), its default when unset; `label` names it in messages. */
-function numberOption(options: IDataObject, name: string, label: string, fallback: number, min: number, max = Infinity): number {
+/** A number option of at least `min`, its default when unset; `label` names it in messages. */
+function numberOption(options: IDataObject, name: string, label: string, fallback: number, min: number): number {
 	const value = options[name] ?? fallback;
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
 		throw new ParameterError(`options.${name}`, `'${label}' must be a number of at least ${min}, got ${JSON.stringify(value)}`);
 	}
-	if (value > max) {
-		throw new ParameterError(`options.${name}`, `'${label}' must be at most ${max.toLocaleString('en-US')} seconds, got ${value}`);
-	}
 	return value;
 }
 
-/** A time option in seconds, bounded by OPTION_DEFAULTS.maxSeconds, returned in milliseconds. */
+/** A time option in seconds, at most OPTION_DEFAULTS.maxSeconds, returned in milliseconds. */
 function secondsOption(options: IDataObject, name: keyof typeof OPTION_DEFAULTS.maxSeconds, fallback: number, min: number): number {
-	return numberOption(options, name, OPTION_LABELS[name], fallback, min, OPTION_DEFAULTS.maxSeconds[name]) * 1000;
+	const label = OPTION_LABELS[name];
+	const max = OPTION_DEFAULTS.maxSeconds[name];
+	const value = numberOption(options, name, label, fallback, min);
+	if (value > max) {
+		throw new ParameterError(`options.${name}`, `'${label}' must be at most ${max.toLocaleString('en-US')} seconds, got ${value}`);
+	}
+	return value * 1000;
 }
 
 export function readSubmitSettings(ctx: IExecuteFunctions, kind: TaskKind, itemIndex: number): SubmitSettings {

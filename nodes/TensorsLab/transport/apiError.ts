@@ -32,15 +32,23 @@ export function toNodeError(
 	// NodeApiError swaps any message that mentions a Node error code (ECONNRESET, ETIMEDOUT, …)
 	// for n8n's generic text, which drops "TensorsLab" and, for ECONNRESET, advises retrying at
 	// once: wrong for a generate request whose outcome is unknown. Our message is already clear.
-	if (error.message !== message) {
-		error.message = message;
-		error.stack = `${error.name}: ${message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
-	}
+	if (error.message !== message) setMessage(error, message);
 	const flags: ErrorFlags = {};
 	if (cancelled) flags.cancelled = true;
 	if (details.outcomeUnknown) flags.outcomeUnknown = true;
 	if (details.apiCode !== undefined) flags.apiCode = details.apiCode;
 	return Object.assign(error, flags);
+}
+
+/** Replaces an error's message, and the first line of its stack with it. */
+function setMessage(error: Error, message: string): void {
+	error.message = message;
+	error.stack = `${error.name}: ${message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
+}
+
+/** Adds a sentence to what n8n shows under an error's message (its description). */
+export function addToDescription(error: Error & { description?: string | null }, text: string): void {
+	error.description = error.description ? `${error.description} ${text}` : text;
 }
 
 export function isCancellation(error: unknown): boolean {
@@ -56,13 +64,13 @@ export function isCancellation(error: unknown): boolean {
 export function forTask<E>(error: E, taskId: string, kind: { noun: { one: string; title: string } }): E {
 	if (!(error instanceof Error) || isCancellation(error)) return error;
 	const e = error as Error & ErrorFlags & { httpCode?: string | null; description?: string | null };
-	const message = `Could not get ${kind.noun.one} task ${taskId}: ${e.message}`;
-	e.message = message;
-	e.stack = `${e.name}: ${message}\n${(e.stack ?? '').split('\n').slice(1).join('\n')}`;
+	setMessage(e, `Could not get ${kind.noun.one} task ${taskId}: ${e.message}`);
 	const refused = (e.apiCode !== undefined && e.apiCode !== 9000) || /^4\d\d$/.test(String(e.httpCode ?? ''));
 	if (refused) {
-		const hint = `Check the task ID, and that it is a task of ${kind.noun.title} → Generate (Task Type ${kind.noun.title}): image tasks are not found among video tasks, nor the other way round.`;
-		e.description = e.description ? `${e.description} ${hint}` : hint;
+		addToDescription(
+			e,
+			`Check the task ID, and that it is a task of ${kind.noun.title} → Generate (Task Type ${kind.noun.title}): image tasks are not found among video tasks, nor the other way round.`,
+		);
 	}
 	return error;
 }

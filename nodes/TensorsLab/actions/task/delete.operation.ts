@@ -5,6 +5,7 @@ import { ensureNodeError } from '../../engine/errors';
 import { checkEachItem, readItems } from '../../engine/readItems';
 import { parseTaskIds } from '../../helpers/taskIds';
 import { deleteTasks, fetchTaskInfo } from '../../transport/api';
+import { addToDescription } from '../../transport/apiError';
 import { readTaskKind } from './taskType';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['task'], operation: ['delete'] } }, [
@@ -64,9 +65,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// error: say which, so that a re-run does not look for them. (runEachItem throws node
 		// errors only, which pass through ensureNodeError unchanged.)
 		const error = ensureNodeError(this, caught, 0);
-		if (deleted.length > 0) {
-			error.description = `${error.description ? `${error.description} ` : ''}Already deleted in this run: ${deleted.join(', ')}.`;
-		}
+		if (deleted.length > 0) addToDescription(error, `Already deleted in this run: ${deleted.join(', ')}.`);
 		throw error;
 	}
 }
